@@ -1,0 +1,13 @@
+# tmfd_add_plugin(NAME SOURCES...) builds a module or adapter as tmfd_NAME.so in the plugin
+# folder. The name is the one the descriptor declares and the YAML key that enables it.
+function(tmfd_add_plugin name)
+  set(target tmfd_${name})
+  add_library(${target} MODULE ${ARGN})
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    OUTPUT_NAME tmfd_${name}
+    LIBRARY_OUTPUT_DIRECTORY ${TMFD_PLUGIN_OUTPUT_DIR}
+    CXX_VISIBILITY_PRESET hidden)
+  target_link_libraries(${target} PRIVATE tmfd_core)
+  tmfd_apply_warnings(${target})
+endfunction()

@@ -1,0 +1,189 @@
+#include "app/app.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <tmfd/log.hpp>
+
+#include "app/builtin_routes.hpp"
+#include "app/module_context.hpp"
+#include "app/settings.hpp"
+#include "bus/in_process_bus.hpp"
+#include "config/config_loader.hpp"
+#include "config/core_schema.hpp"
+#include "http/front.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "observability/metrics.hpp"
+#include "plugin/loader.hpp"
+#include "resource/engine.hpp"
+#include "store/database.hpp"
+
+namespace tmfd::app {
+
+namespace {
+
+// The module's schema plus the `enabled` key every block has.
+config::Schema block_schema(const config::Schema& module_schema) {
+  config::Schema s = module_schema;
+  config::Field enabled;
+  enabled.name = "enabled";
+  enabled.type = config::Type::Boolean;
+  enabled.description = "Load and start this module";
+  enabled.default_value = true;
+  s.insert(s.begin(), enabled);
+  return s;
+}
+
+struct Loaded {
+  std::vector<std::unique_ptr<plugin::LoadedPlugin>> plugins;
+  std::vector<json::object> configs;  // same order
+};
+
+Loaded load_and_validate(const config::ConfigDocument& doc, const Settings& settings) {
+  std::vector<std::string> names;
+  for (const auto& e : settings.enabled) names.push_back(e.name);
+  Loaded l;
+  l.plugins = plugin::load_plugins(settings.plugin_directory, names);
+  for (auto& p : l.plugins) {
+    std::string section;
+    for (const auto& e : settings.enabled)
+      if (e.name == p->name()) section = e.section;
+    l.configs.push_back(doc.validate(section + "." + p->name(), block_schema(p->module().config_schema())));
+  }
+  return l;
+}
+
+// Stops accepting, waits for the requests in flight (at most the grace period), then stops the
+// I/O threads.
+void drain_then_stop(boost::asio::io_context& ioc, http::Server& server, std::int64_t grace_ms) {
+  server.stop_accepting();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  auto timer = std::make_shared<boost::asio::steady_timer>(ioc);
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [&ioc, &server, deadline, timer, poll] {
+    if (server.in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if (server.in_flight() != 0)
+        log::warn("app", "grace period over; closing with requests in flight",
+                  {{"in_flight", std::to_string(server.in_flight())}});
+      ioc.stop();
+      *poll = nullptr;  // break the self-reference
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(10));
+    timer->async_wait([poll](const boost::system::error_code&) {
+      if (*poll) (*poll)();
+    });
+  };
+  (*poll)();
+}
+
+int serve(const RunOptions& options, const config::ConfigDocument& doc, const Settings& settings) {
+  if (!is_loopback(settings.host) && !settings.allow_unauthenticated_remote) {
+    std::cerr << doc.file_name() << ": server.host: '" << settings.host
+              << "' is not a loopback address and tmfd has no authentication configured; bind to "
+                 "127.0.0.1, or set server.allow_unauthenticated_remote: true behind a gateway that "
+                 "authenticates\n";
+    return 2;
+  }
+  Loaded loaded = load_and_validate(doc, settings);
+  if (options.check_only) {
+    std::cout << doc.file_name() << ": configuration is valid";
+    for (const auto& p : loaded.plugins) std::cout << "; " << p->name() << " " << p->version();
+    std::cout << "\n";
+    return 0;
+  }
+
+  observability::Metrics metrics;
+  store::Database db(settings.database, metrics);
+  bus::InProcessBus bus(metrics);
+  http::Router router(metrics);
+  resource::Engine engine(db, router, settings.engine);
+  add_builtin_routes(router, metrics, db);
+
+  std::vector<std::size_t> started;
+  // A module may keep what its context hands out (resources, routes, bus) until it stops, so the
+  // contexts live as long as the modules.
+  std::vector<std::unique_ptr<ModuleContextImpl>> contexts;
+  auto stop_modules = [&] {
+    for (auto it = started.rbegin(); it != started.rend(); ++it) {
+      log::info("app", "stopping module", {{"module", loaded.plugins[*it]->name()}});
+      loaded.plugins[*it]->module().stop();
+    }
+    started.clear();
+  };
+  try {
+    for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
+      auto& p = *loaded.plugins[i];
+      contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus));
+      p.module().start(*contexts.back());
+      started.push_back(i);
+      log::info("app", "module started", {{"module", p.name()}, {"version", p.version()}});
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "tmfd: a module failed to start: " << e.what() << "\n";
+    stop_modules();
+    return 1;
+  }
+
+  bus.start();
+  db.start_writer([&bus](std::vector<Event>&& events) { bus.publish(std::move(events)); });
+
+  boost::asio::io_context ioc(settings.threads);
+  http::Front front(router, settings.access_log);
+  http::Server server(ioc, settings.limits,
+                      [&front](http::Request& r, http::Reply reply) { front.dispatch(r, std::move(reply)); },
+                      metrics);
+  std::uint16_t port = server.listen(settings.host, settings.port);
+  log::info("app", "listening", {{"host", settings.host}, {"port", std::to_string(port)}});
+  if (!options.port_file.empty()) {
+    std::ofstream(options.port_file + ".tmp") << port << "\n";
+    std::rename((options.port_file + ".tmp").c_str(), options.port_file.c_str());
+  }
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log::info("app", "signal received; draining", {{"signal", std::to_string(sig)}});
+    drain_then_stop(ioc, server, settings.shutdown_grace_ms);
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+
+  db.stop_writer();   // commits what is still queued
+  bus.stop();         // delivers what was committed
+  stop_modules();
+  log::info("app", "stopped");
+  return 0;
+}
+
+} // namespace
+
+int run(const RunOptions& options) {
+  try {
+    auto doc = config::ConfigDocument::load_file(options.config_path);
+    auto root = doc.validate("", config::core_schema());
+    Settings settings = read_settings(root);
+    observability::init_logging(settings.logging);
+    return serve(options, doc, settings);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "tmfd: configuration error: " << e.what() << "\n";
+    return 2;
+  } catch (const plugin::PluginError& e) {
+    std::cerr << "tmfd: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "tmfd: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+} // namespace tmfd::app

@@ -1,0 +1,16 @@
+#pragma once
+// The routes the kernel serves itself: /health/live, /health/ready and /metrics.
+#include "http/router.hpp"
+
+namespace tmfd::store {
+class Database;
+}
+namespace tmfd::observability {
+class Metrics;
+}
+
+namespace tmfd::app {
+
+void add_builtin_routes(http::Router& router, observability::Metrics& metrics, store::Database& db);
+
+} // namespace tmfd::app

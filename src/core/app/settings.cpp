@@ -1,0 +1,87 @@
+#include "app/settings.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+namespace tmfd::app {
+
+namespace {
+
+const json::object& section(const json::object& root, std::string_view key) {
+  static const json::object empty;
+  auto* v = root.if_contains(key);
+  return v && v->is_object() ? v->get_object() : empty;
+}
+
+std::int64_t integer(const json::object& o, std::string_view key, std::int64_t fallback) {
+  auto* v = o.if_contains(key);
+  return v && v->is_int64() ? v->get_int64() : fallback;
+}
+
+std::string text(const json::object& o, std::string_view key, std::string fallback = {}) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : fallback;
+}
+
+bool flag(const json::object& o, std::string_view key, bool fallback) {
+  auto* v = o.if_contains(key);
+  return v && v->is_bool() ? v->get_bool() : fallback;
+}
+
+void collect_enabled(const json::object& blocks, const std::string& section_name,
+                     std::vector<EnabledPlugin>& out, std::string_view skip_key = {}) {
+  for (const auto& kv : blocks) {
+    if (kv.key() == skip_key || !kv.value().is_object()) continue;
+    if (flag(kv.value().get_object(), "enabled", true)) out.push_back({std::string(kv.key()), section_name});
+  }
+}
+
+} // namespace
+
+Settings read_settings(const json::object& root) {
+  Settings s;
+  const auto& server = section(root, "server");
+  s.host = text(server, "host", "127.0.0.1");
+  s.port = static_cast<std::uint16_t>(integer(server, "port", 8080));
+  s.threads = static_cast<int>(integer(server, "threads", 2));
+  s.allow_unauthenticated_remote = flag(server, "allow_unauthenticated_remote", false);
+  s.shutdown_grace_ms = integer(server, "shutdown_grace_ms", 10000);
+  s.limits.max_connections = static_cast<std::size_t>(integer(server, "max_connections", 10000));
+  s.limits.max_body_bytes = static_cast<std::uint64_t>(integer(server, "max_body_bytes", 1 << 20));
+  s.limits.max_header_bytes = static_cast<std::uint32_t>(integer(server, "max_header_bytes", 16384));
+  s.limits.read_timeout = std::chrono::milliseconds(integer(server, "read_timeout_ms", 30000));
+  s.limits.idle_timeout = std::chrono::milliseconds(integer(server, "idle_timeout_ms", 60000));
+  s.engine.public_base_url = text(server, "public_base_url");
+  while (!s.engine.public_base_url.empty() && s.engine.public_base_url.back() == '/')
+    s.engine.public_base_url.pop_back();
+
+  const auto& storage = section(root, "storage");
+  s.database.path = text(storage, "path", "tmfd.db");
+  s.database.synchronous_full = text(storage, "synchronous", "normal") == "full";
+  s.database.max_group_size = static_cast<std::size_t>(integer(storage, "max_group_size", 512));
+  s.database.busy_timeout_ms = static_cast<int>(integer(storage, "busy_timeout_ms", 5000));
+
+  const auto& logging = section(root, "logging");
+  s.logging.level = observability::parse_level(text(logging, "level", "info"));
+  s.logging.json = text(logging, "format", "text") == "json";
+  s.logging.file = text(logging, "file");
+  s.access_log = flag(logging, "access_log", true);
+
+  const auto& resources = section(root, "resources");
+  s.engine.default_page_size = static_cast<std::size_t>(integer(resources, "default_page_size", 100));
+  s.engine.max_page_size = static_cast<std::size_t>(integer(resources, "max_page_size", 1000));
+
+  const auto& plugins = section(root, "plugins");
+  s.plugin_directory = text(plugins, "directory", "plugins");
+  collect_enabled(section(root, "modules"), "modules", s.enabled);
+  collect_enabled(plugins, "plugins", s.enabled, "directory");
+  return s;
+}
+
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  auto addr = boost::asio::ip::make_address(host, ec);
+  return !ec && addr.is_loopback();
+}
+
+} // namespace tmfd::app

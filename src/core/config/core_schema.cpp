@@ -1,0 +1,150 @@
+#include "config/core_schema.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "config/config_loader.hpp"
+
+namespace tmfd::config {
+
+namespace {
+
+// Small builders so that the schema below reads like the documentation of the file.
+
+Field text(std::string name, std::string description, json::value default_value = nullptr,
+           std::vector<std::string> allowed = {}) {
+  Field f;
+  f.name = std::move(name);
+  f.type = Type::String;
+  f.description = std::move(description);
+  f.default_value = std::move(default_value);
+  f.allowed = std::move(allowed);
+  return f;
+}
+
+Field integer(std::string name, std::string description, std::int64_t default_value,
+              std::optional<std::int64_t> min, std::optional<std::int64_t> max = std::nullopt) {
+  Field f;
+  f.name = std::move(name);
+  f.type = Type::Integer;
+  f.description = std::move(description);
+  f.default_value = default_value;
+  f.min = min;
+  f.max = max;
+  return f;
+}
+
+Field boolean(std::string name, std::string description, bool default_value) {
+  Field f;
+  f.name = std::move(name);
+  f.type = Type::Boolean;
+  f.description = std::move(description);
+  f.default_value = default_value;
+  return f;
+}
+
+Field object(std::string name, std::string description, Schema children) {
+  Field f;
+  f.name = std::move(name);
+  f.type = Type::Object;
+  f.description = std::move(description);
+  f.children = std::move(children);
+  return f;
+}
+
+Field enabled_field() {
+  return boolean("enabled", "false keeps the module or plugin from being loaded", true);
+}
+
+// A module or plugin block as the root validation sees it: `enabled`, anything else deferred.
+Field deferred_block() {
+  return object("", "a module or plugin block", {enabled_field(), deferred_keys()});
+}
+
+Field server() {
+  return object(
+      "server", "the HTTP front",
+      {text("host", "address to listen on", "127.0.0.1"),
+       integer("port", "TCP port to listen on; 0 picks a free one", 8080, 0, 65535),
+       integer("threads", "I/O threads", 2, 1, 256),
+       integer("max_connections", "open connections beyond which new ones are refused", 10000, 1),
+       integer("max_body_bytes", "largest accepted request body", 1048576, 1),
+       integer("max_header_bytes", "largest accepted request header block", 16384, 1),
+       integer("read_timeout_ms", "time allowed to receive a whole request", 30000, 1),
+       integer("idle_timeout_ms", "keep-alive connections idle longer are closed", 60000, 1),
+       integer("shutdown_grace_ms", "time given to requests in flight on shutdown", 10000, 0),
+       text("public_base_url", "scheme://host[:port] used to build href; absent: from Host"),
+       boolean("allow_unauthenticated_remote",
+               "serve non-loopback clients without authentication", false)});
+}
+
+Field storage() {
+  return object(
+      "storage", "the SQLite database",
+      {text("path", "database file", "tmfd.db"),
+       text("synchronous", "SQLite synchronous mode", "normal", {"normal", "full"}),
+       integer("max_group_size", "writes committed together in one transaction", 512, 1, 10000),
+       integer("busy_timeout_ms", "how long a connection waits for a lock", 5000, 0)});
+}
+
+Field logging() {
+  return object("logging", "log output",
+                {text("level", "lowest level written", "info",
+                      {"trace", "debug", "info", "warning", "error"}),
+                 text("format", "line format", "text", {"json", "text"}),
+                 boolean("access_log", "log one line per HTTP request", true),
+                 text("file", "log file; absent: stderr")});
+}
+
+Field resources() {
+  return object(
+      "resources", "listing of resources",
+      {integer("default_page_size", "items per page when the client sets no limit", 100, 1, 10000),
+       integer("max_page_size", "largest limit a client may ask for", 1000, 1)});
+}
+
+Field plugins() {
+  return object("plugins", "adapter plugins: the directory, then one block per plugin",
+                {text("directory", "where tmfd_<name>.so files are looked up", "plugins"),
+                 other_keys(deferred_block())});
+}
+
+Field modules() {
+  Field f;
+  f.name = "modules";
+  f.type = Type::Map;
+  f.description = "one block per TMF module, keyed by module name";
+  f.children = {deferred_block()};
+  return f;
+}
+
+} // namespace
+
+const Schema& core_schema() {
+  static const Schema schema{server(), storage(), logging(), resources(), plugins(), modules()};
+  return schema;
+}
+
+Schema module_block_schema(const Schema& module_schema) {
+  Schema out{enabled_field()};
+  for (const Field& f : module_schema) {
+    if (f.name == "enabled")
+      throw std::invalid_argument("a module schema must not declare 'enabled' (the kernel owns it)");
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::vector<std::string> block_names(const json::object& validated_root, std::string_view section) {
+  std::vector<std::string> names;
+  const auto it = validated_root.find(section);
+  if (it == validated_root.end() || !it->value().is_object()) return names;
+  for (const auto& kv : it->value().as_object()) {
+    if (section == "plugins" && kv.key() == "directory") continue;
+    names.emplace_back(kv.key());
+  }
+  return names;
+}
+
+} // namespace tmfd::config

@@ -1,0 +1,79 @@
+#include "http/front.hpp"
+
+#include <chrono>
+
+#include <tmfd/error.hpp>
+#include <tmfd/log.hpp>
+
+#include "observability/metrics.hpp"
+#include "resource/ids_and_time.hpp"
+
+namespace tmfd::http {
+
+namespace {
+
+// A client-sent correlation id is echoed only if it is short and printable: it ends up in logs
+// and events, so it must not be a vector for log injection.
+bool acceptable_correlation_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (unsigned char c : id)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+Response error_response(int status, const std::string& code, const std::string& reason, const std::string& msg) {
+  return Response::json(status, error_body(status, code, reason, msg));
+}
+
+} // namespace
+
+void Front::dispatch(Request& req, Reply reply) {
+  if (!acceptable_correlation_id(req.correlation_id)) req.correlation_id = resource::new_uuid();
+  log::CorrelationScope scope(req.correlation_id);
+  const auto started = std::chrono::steady_clock::now();
+
+  auto match = router_.match(req.method, req.path, req.path_params);
+  observability::RouteMetrics* metrics = match.route ? match.route->metrics : nullptr;
+
+  // Wraps the reply with what every response gets: the correlation id, metrics, access log.
+  auto finish = [reply = std::move(reply), metrics, started, access_log = access_log_,
+                 corr = req.correlation_id, method = req.method, path = req.path](Response r) {
+    r.headers.emplace_back("X-Correlation-ID", corr);
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (metrics) {
+      if (r.status >= 0 && r.status < 600) metrics->by_status[static_cast<std::size_t>(r.status)].fetch_add(1, std::memory_order_relaxed);
+      metrics->latency_seconds.observe(seconds);
+    }
+    if (access_log) {
+      log::CorrelationScope s(corr);
+      auto status = std::to_string(r.status);
+      auto micros = std::to_string(static_cast<long long>(seconds * 1e6));
+      log::info("access", "request", {{"method", to_string(method)}, {"path", path}, {"status", status}, {"duration_us", micros}});
+    }
+    reply(std::move(r));
+  };
+
+  if (!match.route) {
+    if (match.path_known) {
+      auto r = error_response(405, "METHOD_NOT_ALLOWED", "Method not allowed",
+                              std::string(to_string(req.method)) + " is not allowed on " + req.path);
+      r.headers.emplace_back("Allow", match.allow);
+      return finish(std::move(r));
+    }
+    return finish(error_response(404, "NOT_FOUND", "Not found", "no resource at " + req.path));
+  }
+
+  // The handler may answer now or later (writes answer after commit); errors thrown before it
+  // hands the reply on are answered here.
+  auto shared_finish = std::make_shared<decltype(finish)>(std::move(finish));
+  try {
+    match.route->handler(req, [shared_finish](Response r) { (*shared_finish)(std::move(r)); });
+  } catch (const ApiError& e) {
+    (*shared_finish)(Response::json(e.http_status(), e.body()));
+  } catch (const std::exception& e) {
+    log::error("http", "handler failed", {{"path", req.path}, {"error", e.what()}});
+    (*shared_finish)(error_response(500, "INTERNAL_ERROR", "Internal error", "the request could not be processed"));
+  }
+}
+
+} // namespace tmfd::http

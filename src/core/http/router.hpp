@@ -1,0 +1,55 @@
+#pragma once
+// Routes requests by path segments: exact segments first, then one {param} segment per level.
+// No regular expressions: matching is a walk down a small tree, one look-up per segment.
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tmfd/http.hpp>
+
+namespace tmfd::observability {
+class Metrics;
+struct RouteMetrics;
+} // namespace tmfd::observability
+
+namespace tmfd::http {
+
+struct Route {
+  Method method;
+  std::string pattern;
+  Handler handler;
+  observability::RouteMetrics* metrics;
+};
+
+class Router final : public RouteRegistry {
+public:
+  explicit Router(observability::Metrics& metrics) : metrics_(metrics) {}
+
+  // Throws std::invalid_argument for an empty segment, a malformed {param} or a route added twice.
+  void add(Method method, std::string pattern, Handler handler) override;
+
+  struct Match {
+    const Route* route = nullptr;  // null: see path_known
+    bool path_known = false;       // the path exists with other methods (405), else 404
+    std::string allow;             // the methods the path accepts, for the Allow header
+  };
+  // Fills `params` with {param} values (percent-decoded) when a route matches.
+  Match match(Method method, std::string_view path,
+              std::vector<std::pair<std::string, std::string>>& params) const;
+
+private:
+  static constexpr std::size_t kMethods = static_cast<std::size_t>(Method::Other) + 1;
+  struct Node {
+    std::map<std::string, std::unique_ptr<Node>, std::less<>> exact;
+    std::unique_ptr<Node> param;
+    std::string param_name;
+    std::array<std::unique_ptr<Route>, kMethods> routes{};
+  };
+  observability::Metrics& metrics_;
+  Node root_;
+};
+
+} // namespace tmfd::http

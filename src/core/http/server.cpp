@@ -1,0 +1,213 @@
+// The one translation unit that instantiates Beast's HTTP machinery (slow to compile: keep it
+// alone). Sessions follow the Beast async pattern: one chain of operations per connection, so no
+// strand is needed; replies computed on other threads are posted back to the connection.
+#include "http/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <tmfd/error.hpp>
+#include <tmfd/log.hpp>
+
+#include "observability/metrics.hpp"
+
+namespace tmfd::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+Method method_of(bhttp::verb v) {
+  switch (v) {
+  case bhttp::verb::get: return Method::Get;
+  case bhttp::verb::post: return Method::Post;
+  case bhttp::verb::patch: return Method::Patch;
+  case bhttp::verb::put: return Method::Put;
+  case bhttp::verb::delete_: return Method::Delete;
+  case bhttp::verb::head: return Method::Head;
+  case bhttp::verb::options: return Method::Options;
+  default: return Method::Other;
+  }
+}
+
+} // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(net::io_context& ioc, ServerLimits l, Dispatch d, observability::Metrics& m)
+      : ioc(ioc), acceptor(net::make_strand(ioc)), limits(l), dispatch(std::move(d)), metrics(m) {}
+
+  net::io_context& ioc;
+  tcp::acceptor acceptor;
+  ServerLimits limits;
+  Dispatch dispatch;
+  observability::Metrics& metrics;
+  std::atomic<std::int64_t> in_flight{0};
+  std::atomic<bool> draining{false};
+
+  void accept();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+  Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {
+    server_->metrics.connections_active.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~Session() { server_->metrics.connections_active.fetch_sub(1, std::memory_order_relaxed); }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
+  }
+
+private:
+  void read_header() {
+    parser_.emplace();
+    parser_->body_limit(server_->limits.max_body_bytes);
+    parser_->header_limit(server_->limits.max_header_bytes);
+    stream_.expires_after(server_->limits.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    stream_.expires_after(server_->limits.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == bhttp::error::header_limit)
+      return refuse(431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request header fields too large",
+                    "the request headers exceed " + std::to_string(server_->limits.max_header_bytes) + " bytes");
+    if (ec == bhttp::error::body_limit)
+      return refuse(413, "PAYLOAD_TOO_LARGE", "Payload too large",
+                    "the request body exceeds " + std::to_string(server_->limits.max_body_bytes) + " bytes");
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+        ec == net::error::connection_reset || ec == net::error::operation_aborted)
+      return close();
+    // Anything else is a request we cannot parse.
+    return refuse(400, "BAD_REQUEST", "Bad request", "malformed HTTP request: " + ec.message());
+  }
+
+  void refuse(int status, const char* code, const char* reason, const std::string& message) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(status), 11);
+    res->set(bhttp::field::content_type, "application/json;charset=utf-8");
+    res->set(bhttp::field::server, "tmfd");
+    res->keep_alive(false);
+    res->body() = error_body(status, code, reason, message);
+    res->prepare_payload();
+    stream_.expires_after(server_->limits.read_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) { self->close(); });
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    stream_.expires_never();  // the handler's time is not the client's idle time
+    auto& breq = parser_->get();
+    keep_alive_ = breq.keep_alive() && !server_->draining.load(std::memory_order_relaxed);
+    version_ = breq.version();
+
+    Request req;
+    req.method = method_of(breq.method());
+    auto target = std::string_view(breq.target().data(), breq.target().size());
+    auto q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    if (auto it = breq.find(bhttp::field::content_type); it != breq.end()) req.content_type = std::string(it->value());
+    if (auto it = breq.find(bhttp::field::if_match); it != breq.end()) req.if_match = std::string(it->value());
+    if (auto it = breq.find("X-Correlation-ID"); it != breq.end()) req.correlation_id = std::string(it->value());
+    req.body = std::move(breq.body());
+
+    server_->in_flight.fetch_add(1, std::memory_order_relaxed);
+    auto self = shared_from_this();
+    auto replied = std::make_shared<std::atomic<bool>>(false);
+    server_->dispatch(req, [self, replied](Response r) {
+      if (replied->exchange(true)) return;  // a handler answering twice is a bug; keep the first
+      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+    });
+  }
+
+  void write(Response r) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version_);
+    res->set(bhttp::field::server, "tmfd");
+    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    res->keep_alive(keep_alive_);
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+    stream_.expires_after(server_->limits.read_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      self->server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+      if (ec || !self->keep_alive_) return self->close();
+      self->read_header();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<Server::Impl> server_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+};
+
+} // namespace
+
+void Server::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !self->acceptor.is_open()) return;
+      log::warn("http", "accept failed", {{"error", ec.message()}});
+    } else if (self->metrics.connections_active.load(std::memory_order_relaxed) >=
+               static_cast<std::int64_t>(self->limits.max_connections)) {
+      // Over the limit: close at once rather than queue work we cannot serve.
+      self->metrics.connections_refused.fetch_add(1, std::memory_order_relaxed);
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(socket), self)->start();
+    }
+    if (self->acceptor.is_open()) self->accept();
+  });
+}
+
+Server::Server(net::io_context& ioc, ServerLimits limits, Dispatch dispatch, observability::Metrics& metrics)
+    : impl_(std::make_shared<Impl>(ioc, limits, std::move(dispatch), metrics)) {}
+
+Server::~Server() { stop_accepting(); }
+
+std::uint16_t Server::listen(const std::string& host, std::uint16_t port) {
+  auto address = net::ip::make_address(host);
+  tcp::endpoint ep(address, port);
+  impl_->acceptor.open(ep.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  impl_->acceptor.bind(ep);
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+  impl_->accept();
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::stop_accepting() {
+  impl_->draining = true;
+  net::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+}
+
+std::int64_t Server::in_flight() const { return impl_->in_flight.load(); }
+
+} // namespace tmfd::http

@@ -1,0 +1,37 @@
+#pragma once
+// A module (a TMF domain such as party) or an integration plugin: a named unit with its own
+// config schema and lifecycle, loaded from a shared library by the plugin loader.
+#include <string>
+
+#include <tmfd/config_schema.hpp>
+#include <tmfd/event.hpp>
+#include <tmfd/http.hpp>
+#include <tmfd/json.hpp>
+#include <tmfd/resources.hpp>
+
+namespace tmfd {
+
+// What the kernel gives a module while it starts.
+class ModuleContext {
+public:
+  virtual ~ModuleContext() = default;
+  virtual const std::string& module_name() const = 0;
+  // The module's block of tmfd.yaml, validated against its schema, defaults applied.
+  virtual const json::object& config() const = 0;
+  virtual Resources& resources() = 0;
+  virtual http::RouteRegistry& routes() = 0;
+  virtual EventBus& bus() = 0;
+};
+
+class Module {
+public:
+  virtual ~Module() = default;
+  // The keys the module accepts in its block (besides `enabled`).
+  virtual config::Schema config_schema() const { return {}; }
+  // Declares resource kinds and routes, subscribes to events. May throw to refuse to start.
+  virtual void start(ModuleContext& context) = 0;
+  // Called in reverse start order on shutdown, after the HTTP front stopped taking requests.
+  virtual void stop() noexcept {}
+};
+
+} // namespace tmfd

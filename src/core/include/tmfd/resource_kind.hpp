@@ -1,0 +1,66 @@
+#pragma once
+// A resource kind is what a module declares to get a whole TMF630 REST API for it: list, get,
+// create, patch and delete, filtering, projection, sorting, paging, optimistic concurrency,
+// lifecycle checks and events. Adding an API is declaring its kinds and, where the domain needs
+// it, adding hooks.
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tmfd/json.hpp>
+
+namespace tmfd {
+
+enum class AttributeType { String, DateTime, Boolean, Integer, Number, Object, Array };
+
+struct Attribute {
+  std::string name;
+  AttributeType type = AttributeType::String;
+};
+
+struct Lifecycle {
+  std::string field;                                          // e.g. "status"
+  std::string initial;                                        // set on create when absent
+  std::vector<std::string> states;                            // the legal values
+  std::vector<std::pair<std::string, std::string>> transitions;  // allowed from -> to
+  // Values accepted on input and stored as the intended one (published spec defects, e.g.
+  // TMF632's "deceaded" for "deceased").
+  std::vector<std::pair<std::string, std::string>> aliases;
+};
+
+struct EventNames {
+  std::string create;                 // empty: the API defines no such event
+  std::string attribute_value_change;
+  std::string state_change;
+  std::string remove;
+};
+
+// The four events most TMF v4 APIs define for a resource: <Type>CreateEvent,
+// <Type>AttributeValueChangeEvent, <Type>StateChangeEvent, <Type>DeleteEvent.
+EventNames standard_events(const std::string& type);
+
+struct ResourceKind {
+  std::string api;                    // short API name: event domain and metrics label, e.g. "party"
+  std::string base_path;              // e.g. /tmf-api/party/v4
+  std::string collection;             // e.g. individual
+  std::string type;                   // default @type, e.g. Individual
+  std::vector<std::string> mandatory; // checked on create
+  std::vector<Attribute> attributes;  // top-level attributes whose JSON type is checked
+  std::vector<std::string> immutable; // refused on PATCH (id and href always are)
+  std::vector<std::string> indexed;   // string attributes (dotted paths) filtered often
+  std::optional<Lifecycle> lifecycle;
+  EventNames events;
+  std::string last_update_field;      // server-set on every write, e.g. "lastModified"; empty: none
+  std::string created_field;          // server-set on create; empty: none
+};
+
+// Module hooks. Each may throw ApiError to refuse the request; nothing is written then.
+struct ResourceHooks {
+  // Called on create and on patch (after the patch is applied), with the full new resource.
+  // `previous` is null on create.
+  std::function<void(json::object& resource, const json::object* previous)> validate;
+};
+
+} // namespace tmfd

@@ -1,0 +1,54 @@
+#pragma once
+// The resource engine as modules see it: declare kinds, and read or change resources in process
+// (without HTTP) through the same rules the REST API applies.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tmfd/json.hpp>
+#include <tmfd/resource_kind.hpp>
+
+namespace tmfd {
+
+struct StoredResource {
+  std::string body;      // the resource as JSON text, exactly as served
+  std::int64_t version;  // optimistic-concurrency version, served as the ETag
+};
+
+struct ListPage {
+  std::vector<std::string> bodies;  // JSON text of each resource of the page
+  std::size_t total = 0;            // matches before paging (X-Total-Count)
+};
+
+// Result of an in-process write, delivered once the change is committed (or refused).
+struct WriteResult {
+  int status = 0;            // HTTP status the same call over REST would have answered
+  std::string body;          // the resource, or the TMF error body
+  std::int64_t version = 0;
+  std::string location;      // href of a created resource (the Location header)
+};
+using WriteCallback = std::function<void(WriteResult)>;
+
+class Resources {
+public:
+  virtual ~Resources() = default;
+  // Declares a kind: creates or upgrades its table and indexes, and serves its REST routes.
+  virtual void add(ResourceKind kind, ResourceHooks hooks = {}) = 0;
+
+  // Reads; `collection_path` is base_path + "/" + collection.
+  virtual std::optional<StoredResource> get(const std::string& collection_path,
+                                            const std::string& id) = 0;
+  // `query` uses the TMF630 query syntax, e.g. "status=active&limit=10".
+  virtual ListPage list(const std::string& collection_path, const std::string& query) = 0;
+
+  // Writes, with the REST rules (validation, lifecycle, events). The callback runs on the
+  // writer thread after commit.
+  virtual void create(const std::string& collection_path, json::object body,
+                      std::string correlation_id, WriteCallback done) = 0;
+  virtual void patch(const std::string& collection_path, const std::string& id,
+                     json::object merge_patch, std::string correlation_id,
+                     WriteCallback done) = 0;
+};
+
+} // namespace tmfd

@@ -1,0 +1,58 @@
+#pragma once
+// Prometheus metrics kept in lock-free counters. Per-route counters are allocated when a route is
+// registered, so the request path only increments atomics (no map look-up, no lock).
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace tmfd::observability {
+
+class Histogram {
+public:
+  explicit Histogram(std::vector<double> upper_bounds);
+  void observe(double value) noexcept;
+  // Appends the Prometheus exposition lines for this histogram.
+  void render(std::string& out, const std::string& name, const std::string& labels) const;
+
+private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;  // one per bound, plus +Inf
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};  // sum kept in millionths to stay an integer
+};
+
+struct RouteMetrics {
+  RouteMetrics(std::string route, std::string method);
+  std::string route;
+  std::string method;
+  std::array<std::atomic<std::uint64_t>, 600> by_status{};
+  Histogram latency_seconds;
+};
+
+class Metrics {
+public:
+  Metrics();
+  // Stable for the life of the Metrics object.
+  RouteMetrics& route(const std::string& route, const std::string& method);
+
+  std::atomic<std::int64_t> connections_active{0};
+  std::atomic<std::uint64_t> connections_refused{0};
+  std::atomic<std::int64_t> writer_queue_depth{0};
+  std::atomic<std::uint64_t> writer_commits{0};
+  std::atomic<std::uint64_t> events_written{0};
+  std::atomic<std::uint64_t> events_delivered{0};
+  Histogram writer_group_size;
+
+  std::string render() const;
+
+private:
+  mutable std::mutex routes_mutex_;  // registration and rendering only
+  std::deque<RouteMetrics> routes_;
+};
+
+} // namespace tmfd::observability

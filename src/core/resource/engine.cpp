@@ -1,0 +1,170 @@
+// Registration, routes and the read side of the resource engine. Writes are in mutations.cpp.
+#include "resource/engine.hpp"
+
+#include <tmfd/error.hpp>
+#include <tmfd/log.hpp>
+
+#include "resource/http_glue.hpp"
+#include "resource/projection.hpp"
+#include "resource/query.hpp"
+
+namespace tmfd::resource {
+
+namespace {
+
+bool valid_segment_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '-' || c == '.'))
+      return false;
+  return true;
+}
+
+std::string table_name(const ResourceKind& kind) {
+  std::string name = "r_" + kind.api + "_" + kind.collection;
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
+
+} // namespace
+
+Engine::Engine(store::Database& db, http::RouteRegistry& routes, EngineOptions options)
+    : db_(db), routes_(routes), options_(std::move(options)) {}
+
+void Engine::add(ResourceKind kind, ResourceHooks hooks) {
+  if (kind.base_path.empty() || kind.base_path.front() != '/' || kind.base_path.back() == '/')
+    throw std::invalid_argument("resource kind '" + kind.collection +
+                                "': base_path must start with '/' and not end with one");
+  if (!valid_segment_name(kind.collection) || kind.api.empty() || kind.type.empty())
+    throw std::invalid_argument("resource kind needs api, collection and type");
+  for (const auto& p : kind.indexed)
+    if (!valid_segment_name(p))
+      throw std::invalid_argument("resource kind '" + kind.collection + "': bad indexed path '" + p + "'");
+  auto path = kind.base_path + "/" + kind.collection;
+  if (kinds_.count(path)) throw std::invalid_argument("resource kind declared twice: " + path);
+
+  auto k = std::make_unique<Kind>();
+  k->table = store::TableSpec{table_name(kind), kind.indexed};
+  k->collection_path = path;
+  k->kind = std::move(kind);
+  k->hooks = std::move(hooks);
+  db_.ensure_table(k->table);
+  register_routes(*k);
+  kinds_.emplace(path, std::move(k));
+}
+
+const Engine::Kind& Engine::find(const std::string& collection_path) const {
+  auto it = kinds_.find(collection_path);
+  if (it == kinds_.end()) throw std::invalid_argument("no resource kind at " + collection_path);
+  return *it->second;
+}
+
+void Engine::register_routes(const Kind& k) {
+  using http::Method;
+  const Kind* kp = &k;  // Kind objects live as long as the engine
+  routes_.add(Method::Get, k.collection_path,
+              [this, kp](http::Request& r, http::Reply reply) { handle_list(*kp, r, std::move(reply)); });
+  routes_.add(Method::Post, k.collection_path,
+              [this, kp](http::Request& r, http::Reply reply) { handle_post(*kp, r, std::move(reply)); });
+  const auto item = k.collection_path + "/{id}";
+  routes_.add(Method::Get, item,
+              [this, kp](http::Request& r, http::Reply reply) { handle_get(*kp, r, std::move(reply)); });
+  routes_.add(Method::Patch, item,
+              [this, kp](http::Request& r, http::Reply reply) { handle_patch(*kp, r, std::move(reply)); });
+  routes_.add(Method::Delete, item,
+              [this, kp](http::Request& r, http::Reply reply) { handle_delete(*kp, r, std::move(reply)); });
+}
+
+std::string Engine::href_for(const Kind& k, std::string_view id) const {
+  std::string href = options_.public_base_url;
+  href += k.collection_path;
+  href += '/';
+  href += id;
+  return href;
+}
+
+std::optional<StoredResource> Engine::get(const std::string& collection_path, const std::string& id) {
+  return db_.get(find(collection_path).table, id);
+}
+
+ListPage Engine::list(const std::string& collection_path, const std::string& query) {
+  const Kind& k = find(collection_path);
+  auto q = parse_list_query(query);
+  return db_.list(k.table, q, q.limit ? options_.max_page_size : options_.default_page_size);
+}
+
+void Engine::create(const std::string& collection_path, json::object body, std::string correlation_id,
+                    WriteCallback done) {
+  do_create(find(collection_path), std::move(body), std::move(correlation_id), std::move(done));
+}
+
+void Engine::patch(const std::string& collection_path, const std::string& id, json::object merge_patch,
+                   std::string correlation_id, WriteCallback done) {
+  do_patch(find(collection_path), id, PatchMode::Merge, json::value(std::move(merge_patch)), {},
+           std::move(correlation_id), std::move(done));
+}
+
+void Engine::handle_list(const Kind& k, http::Request& req, http::Reply reply) {
+  auto q = parse_list_query(req.query);
+  auto page = db_.list(k.table, q, q.limit ? options_.max_page_size : options_.default_page_size);
+  std::string body;
+  std::size_t size = 2;
+  for (const auto& b : page.bodies) size += b.size() + 1;
+  body.reserve(size);
+  body += '[';
+  for (std::size_t i = 0; i < page.bodies.size(); ++i) {
+    if (i) body += ',';
+    if (q.fields.empty()) body += page.bodies[i];
+    else body += json::serialize(project_fields(parse_object(page.bodies[i]), q.fields));
+  }
+  body += ']';
+  auto resp = http::Response::json(200, std::move(body));
+  resp.headers.emplace_back("X-Total-Count", std::to_string(page.total));
+  resp.headers.emplace_back("X-Result-Count", std::to_string(page.bodies.size()));
+  reply(std::move(resp));
+}
+
+void Engine::handle_get(const Kind& k, http::Request& req, http::Reply reply) {
+  auto id = req.param("id");
+  auto found = db_.get(k.table, id);
+  if (!found)
+    throw ApiError::not_found(k.kind.type + " '" + std::string(id) + "' does not exist");
+  http::Response resp;
+  if (req.query.empty()) {
+    resp.body = std::move(found->body);
+  } else {
+    auto q = parse_list_query(req.query);
+    if (!q.filters.empty() || !q.sort.empty() || q.offset || q.limit)
+      throw ApiError::bad_request("only 'fields' applies when reading one resource");
+    resp.body = q.fields.empty() ? std::move(found->body)
+                                 : json::serialize(project_fields(parse_object(found->body), q.fields));
+  }
+  resp.headers.emplace_back("ETag", etag(found->version));
+  reply(std::move(resp));
+}
+
+void Engine::handle_post(const Kind& k, http::Request& req, http::Reply reply) {
+  require_json_content_type(req.content_type);
+  do_create(k, parse_object(req.body), req.correlation_id,
+            [reply = std::move(reply)](WriteResult r) { reply(to_response(std::move(r))); });
+}
+
+void Engine::handle_patch(const Kind& k, http::Request& req, http::Reply reply) {
+  PatchMode mode = is_json_patch(req.content_type) ? PatchMode::JsonPatch : PatchMode::Merge;
+  if (mode == PatchMode::Merge) require_merge_patch_content_type(req.content_type);
+  json::value patch = parse_value(req.body);
+  if (mode == PatchMode::Merge && !patch.is_object())
+    throw ApiError::bad_request("a merge patch must be a JSON object");
+  if (mode == PatchMode::JsonPatch && !patch.is_array())
+    throw ApiError::bad_request("a JSON Patch must be a JSON array of operations");
+  do_patch(k, std::string(req.param("id")), mode, std::move(patch), req.if_match, req.correlation_id,
+           [reply = std::move(reply)](WriteResult r) { reply(to_response(std::move(r))); });
+}
+
+void Engine::handle_delete(const Kind& k, http::Request& req, http::Reply reply) {
+  do_delete(k, std::string(req.param("id")), req.if_match, req.correlation_id,
+            [reply = std::move(reply)](WriteResult r) { reply(to_response(std::move(r))); });
+}
+
+} // namespace tmfd::resource

@@ -1,0 +1,68 @@
+#pragma once
+// The TMF630 resource engine, written once for every API. Modules declare ResourceKinds; the
+// engine creates their tables, serves their REST routes and applies the same rules to HTTP and
+// in-process calls.
+#include <map>
+#include <memory>
+#include <string>
+
+#include <tmfd/http.hpp>
+#include <tmfd/resources.hpp>
+
+#include "store/database.hpp"
+
+namespace tmfd::resource {
+
+struct EngineOptions {
+  std::string public_base_url;       // prefix of href and Location; empty: relative hrefs
+  std::size_t default_page_size = 100;
+  std::size_t max_page_size = 1000;
+};
+
+class Engine final : public Resources {
+public:
+  Engine(store::Database& db, http::RouteRegistry& routes, EngineOptions options);
+
+  void add(ResourceKind kind, ResourceHooks hooks) override;
+  std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) override;
+  ListPage list(const std::string& collection_path, const std::string& query) override;
+  void create(const std::string& collection_path, json::object body, std::string correlation_id,
+              WriteCallback done) override;
+  void patch(const std::string& collection_path, const std::string& id, json::object merge_patch,
+             std::string correlation_id, WriteCallback done) override;
+
+  struct Kind {
+    ResourceKind kind;
+    ResourceHooks hooks;
+    store::TableSpec table;
+    std::string collection_path;   // base_path + "/" + collection
+  };
+
+private:
+  enum class PatchMode { Merge, JsonPatch };
+
+  const Kind& find(const std::string& collection_path) const;
+  void register_routes(const Kind& k);
+
+  // Shared by HTTP and in-process callers. `if_match` is empty when absent.
+  void do_create(const Kind& k, json::object body, std::string correlation_id, WriteCallback done);
+  void do_patch(const Kind& k, std::string id, PatchMode mode, json::value patch,
+                std::string if_match, std::string correlation_id, WriteCallback done);
+  void do_delete(const Kind& k, std::string id, std::string if_match, std::string correlation_id,
+                 WriteCallback done);
+
+  void handle_list(const Kind& k, http::Request& req, http::Reply reply);
+  void handle_get(const Kind& k, http::Request& req, http::Reply reply);
+  void handle_post(const Kind& k, http::Request& req, http::Reply reply);
+  void handle_patch(const Kind& k, http::Request& req, http::Reply reply);
+  void handle_delete(const Kind& k, http::Request& req, http::Reply reply);
+
+  std::string href_for(const Kind& k, std::string_view id) const;
+
+  store::Database& db_;
+  http::RouteRegistry& routes_;
+  EngineOptions options_;
+  std::map<std::string, std::unique_ptr<Kind>> kinds_;  // by collection path
+};
+
+} // namespace tmfd::resource

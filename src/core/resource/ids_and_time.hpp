@@ -1,0 +1,12 @@
+#pragma once
+// Server-set identifiers and timestamps.
+#include <string>
+
+namespace tmfd::resource {
+
+// A random (version 4) UUID in its canonical text form.
+std::string new_uuid();
+// The current time in UTC as ISO-8601 with milliseconds, e.g. 2026-11-28T02:40:00.123Z.
+std::string now_iso8601();
+
+} // namespace tmfd::resource

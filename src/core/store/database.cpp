@@ -1,0 +1,262 @@
+#include "store/database.hpp"
+
+#include <tmfd/error.hpp>
+#include <tmfd/log.hpp>
+
+#include "observability/metrics.hpp"
+#include "store/json_match.hpp"
+
+namespace tmfd::store {
+
+std::string json_path(const std::string& dotted) {
+  std::string out = "$";
+  std::size_t start = 0;
+  for (;;) {
+    auto dot = dotted.find('.', start);
+    out += ".\"" + dotted.substr(start, dot - start) + "\"";
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
+std::string TableSpec::column_for(const std::string& path) {
+  // Attribute paths are validated to [A-Za-z0-9_@-] segments, so this mapping is injective.
+  std::string col = "ix_";
+  for (char c : path) {
+    if (c == '.') col += "__";
+    else if (c == '@') col += "_at_";
+    else if (c == '-') col += "_h_";
+    else col += c;
+  }
+  return col;
+}
+
+namespace {
+
+std::atomic<std::uint64_t> next_instance_id{1};
+
+void configure_connection(Connection& c) {
+  c.exec("PRAGMA temp_store=MEMORY");
+  c.exec("PRAGMA cache_size=-32000");  // 32 MiB page cache per connection
+  c.exec("PRAGMA mmap_size=268435456");
+  register_json_match(c.raw());
+}
+
+struct ThreadReaders {
+  std::vector<std::pair<std::uint64_t, std::unique_ptr<Connection>>> connections;
+};
+thread_local ThreadReaders thread_readers;
+
+} // namespace
+
+Database::Database(DatabaseOptions options, observability::Metrics& metrics)
+    : options_(std::move(options)), instance_id_(next_instance_id++),
+      writer_(options_.path, Connection::Mode::ReadWrite, options_.busy_timeout_ms),
+      queue_(writer_, options_.max_group_size, metrics) {
+  writer_.exec("PRAGMA journal_mode=WAL");
+  writer_.exec(options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  configure_connection(writer_);
+  writer_.exec(
+      "CREATE TABLE IF NOT EXISTS tmfd_outbox("
+      " seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, event_type TEXT NOT NULL,"
+      " domain TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,"
+      " correlation_id TEXT NOT NULL, payload TEXT NOT NULL,"
+      " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+  writer_.exec(
+      "CREATE TABLE IF NOT EXISTS tmfd_migrations("
+      " module TEXT NOT NULL, version INTEGER NOT NULL,"
+      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+      " PRIMARY KEY(module, version))");
+}
+
+Database::~Database() { queue_.stop(); }
+
+void Database::ensure_table(const TableSpec& spec) {
+  writer_.exec("CREATE TABLE IF NOT EXISTS \"" + spec.name +
+               "\"(id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL)");
+  std::vector<std::string> existing;
+  {
+    Statement info(writer_.raw(), "SELECT name FROM pragma_table_xinfo(?)");
+    info.bind(1, spec.name);
+    while (info.step()) existing.emplace_back(info.column_text(0));
+  }
+  for (const auto& path : spec.indexed_paths) {
+    auto col = TableSpec::column_for(path);
+    if (std::find(existing.begin(), existing.end(), col) == existing.end()) {
+      writer_.exec("ALTER TABLE \"" + spec.name + "\" ADD COLUMN \"" + col +
+                   "\" TEXT GENERATED ALWAYS AS (json_extract(body, '" + json_path(path) +
+                   "')) VIRTUAL");
+    }
+    writer_.exec("CREATE INDEX IF NOT EXISTS \"" + spec.name + "_" + col + "\" ON \"" +
+                 spec.name + "\"(\"" + col + "\")");
+  }
+}
+
+void Database::migrate(const std::string& module, const std::vector<std::string>& statements) {
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    auto version = static_cast<std::int64_t>(i + 1);
+    Statement check(writer_.raw(), "SELECT 1 FROM tmfd_migrations WHERE module=? AND version=?");
+    check.bind(1, module).bind(2, version);
+    if (check.step()) continue;
+    writer_.exec("BEGIN IMMEDIATE");
+    try {
+      writer_.exec(statements[i]);
+      Statement done(writer_.raw(), "INSERT INTO tmfd_migrations(module, version) VALUES (?,?)");
+      done.bind(1, module).bind(2, version);
+      done.step();
+      writer_.exec("COMMIT");
+    } catch (...) {
+      writer_.exec("ROLLBACK");
+      throw;
+    }
+    log::info("store", "migration applied", {{"module", module}, {"version", std::to_string(version)}});
+  }
+}
+
+void Database::start_writer(WriteQueue::CommitListener on_commit) {
+  queue_.start(std::move(on_commit));
+}
+
+Connection& Database::reader() {
+  for (auto& [id, conn] : thread_readers.connections)
+    if (id == instance_id_) return *conn;
+  auto conn = std::make_unique<Connection>(options_.path, Connection::Mode::ReadOnly,
+                                           options_.busy_timeout_ms);
+  configure_connection(*conn);
+  auto& ref = *conn;
+  thread_readers.connections.emplace_back(instance_id_, std::move(conn));
+  return ref;
+}
+
+std::optional<StoredResource> Database::get(const TableSpec& spec, std::string_view id) {
+  auto& st = reader().prepare("SELECT body, version FROM \"" + spec.name + "\" WHERE id=?");
+  StatementUse use(st);
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return StoredResource{std::string(st.column_text(0)), st.column_int(1)};
+}
+
+namespace {
+
+// Builds the WHERE clause of a list query and the values to bind, in order.
+struct SqlFilter {
+  std::string where;
+  std::vector<std::string> binds;
+};
+
+SqlFilter build_where(const TableSpec& spec, const resource::ListQuery& q) {
+  SqlFilter f;
+  for (const auto& filter : q.filters) {
+    f.where += f.where.empty() ? " WHERE " : " AND ";
+    if (spec.is_indexed(filter.path)) {
+      auto col = "\"" + TableSpec::column_for(filter.path) + "\"";
+      if (filter.op == resource::FilterOp::Eq) {
+        f.where += col + " IN (";
+        for (std::size_t i = 0; i < filter.values.size(); ++i) f.where += i ? ",?" : "?";
+        f.where += ")";
+      } else {
+        static const char* ops[] = {"=", ">", ">=", "<", "<="};
+        f.where += col + " " + ops[static_cast<int>(filter.op)] + " ?";
+      }
+      for (const auto& v : filter.values) f.binds.push_back(v);
+    } else {
+      f.where += "tmf_match(body, ?, '" + std::string(op_name(filter.op)) + "'";
+      f.binds.push_back(filter.path);
+      for (const auto& v : filter.values) {
+        f.where += ",?";
+        f.binds.push_back(v);
+      }
+      f.where += ")";
+    }
+  }
+  return f;
+}
+
+} // namespace
+
+ListPage Database::list(const TableSpec& spec, const resource::ListQuery& q,
+                        std::size_t page_size) {
+  auto& conn = reader();
+  SqlFilter f = build_where(spec, q);
+  const std::string table = "\"" + spec.name + "\"";
+  ListPage page;
+
+  {
+    Statement count(conn.raw(), "SELECT count(*) FROM " + table + f.where);
+    int i = 1;
+    for (const auto& b : f.binds) count.bind(i++, b);
+    if (count.step()) page.total = static_cast<std::size_t>(count.column_int(0));
+  }
+  std::size_t limit = q.limit ? std::min(*q.limit, page_size) : page_size;
+  if (limit == 0 || q.offset >= page.total) return page;
+
+  std::string sql = "SELECT body FROM " + table + f.where + " ORDER BY ";
+  std::vector<std::string> binds = f.binds;
+  for (const auto& key : q.sort) {
+    if (spec.is_indexed(key.path)) {
+      sql += "\"" + TableSpec::column_for(key.path) + "\"";
+    } else {
+      sql += "json_extract(body, ?)";
+      binds.push_back(json_path(key.path));
+    }
+    sql += key.descending ? " DESC, " : " ASC, ";
+  }
+  sql += "rowid LIMIT ? OFFSET ?";
+  Statement st(conn.raw(), sql);
+  int i = 1;
+  for (const auto& b : binds) st.bind(i++, b);
+  st.bind(i++, static_cast<std::int64_t>(limit));
+  st.bind(i, static_cast<std::int64_t>(q.offset));
+  while (st.step()) page.bodies.emplace_back(st.column_text(0));
+  return page;
+}
+
+bool Database::ready() {
+  try {
+    auto& st = reader().prepare("SELECT count(*) FROM tmfd_migrations");
+    StatementUse use(st);
+    return st.step();
+  } catch (const std::exception& e) {
+    log::error("store", "readiness probe failed", {{"error", e.what()}});
+    return false;
+  }
+}
+
+namespace rows {
+
+std::optional<StoredResource> read(WriteTxn& txn, const TableSpec& spec, std::string_view id) {
+  auto& st = txn.connection().prepare("SELECT body, version FROM \"" + spec.name + "\" WHERE id=?");
+  StatementUse use(st);
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return StoredResource{std::string(st.column_text(0)), st.column_int(1)};
+}
+
+void insert(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body) {
+  auto& st = txn.connection().prepare("INSERT INTO \"" + spec.name +
+                                      "\"(id, version, body) VALUES (?, 1, ?)");
+  StatementUse use(st);
+  st.bind(1, id).bind(2, body);
+  st.step();
+}
+
+void update(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body,
+            std::int64_t new_version) {
+  auto& st = txn.connection().prepare("UPDATE \"" + spec.name +
+                                      "\" SET body=?, version=? WHERE id=?");
+  StatementUse use(st);
+  st.bind(1, body).bind(2, new_version).bind(3, id);
+  st.step();
+}
+
+void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id) {
+  auto& st = txn.connection().prepare("DELETE FROM \"" + spec.name + "\" WHERE id=?");
+  StatementUse use(st);
+  st.bind(1, id);
+  st.step();
+}
+
+} // namespace rows
+
+} // namespace tmfd::store

@@ -1,0 +1,66 @@
+#pragma once
+// The SQLite database: one writer connection driven by the WriteQueue, and one read-only
+// connection per reading thread (created on first use), all in WAL mode so reads never wait for
+// the writer.
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tmfd/resources.hpp>
+
+#include "resource/query.hpp"
+#include "store/sqlite.hpp"
+#include "store/table_spec.hpp"
+#include "store/write_queue.hpp"
+
+namespace tmfd::store {
+
+struct DatabaseOptions {
+  std::string path;
+  bool synchronous_full = false;
+  std::size_t max_group_size = 512;
+  int busy_timeout_ms = 5000;
+};
+
+class Database {
+public:
+  Database(DatabaseOptions options, observability::Metrics& metrics);
+  ~Database();
+
+  // Creates the table of a resource kind, or adds generated columns and indexes declared since.
+  // Runs on the calling thread before the writer starts taking jobs.
+  void ensure_table(const TableSpec& spec);
+  // Applies a module's numbered migrations that have not run yet, each in its own transaction.
+  void migrate(const std::string& module, const std::vector<std::string>& statements);
+
+  void start_writer(WriteQueue::CommitListener on_commit);
+  void submit(WriteJob job) { queue_.submit(std::move(job)); }
+  void stop_writer() { queue_.stop(); }
+
+  // Reads the last committed state on this thread's reader connection.
+  std::optional<StoredResource> get(const TableSpec& spec, std::string_view id);
+  ListPage list(const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size);
+  // Cheap liveness probe of the storage for /health/ready.
+  bool ready();
+
+private:
+  Connection& reader();
+
+  DatabaseOptions options_;
+  std::uint64_t instance_id_;
+  Connection writer_;
+  WriteQueue queue_;
+};
+
+// Row operations usable inside a WriteJob (on the writer connection).
+namespace rows {
+std::optional<StoredResource> read(WriteTxn& txn, const TableSpec& spec, std::string_view id);
+void insert(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body);
+void update(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body,
+            std::int64_t new_version);
+void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id);
+} // namespace rows
+
+} // namespace tmfd::store

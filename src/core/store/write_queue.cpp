@@ -1,0 +1,117 @@
+#include "store/write_queue.hpp"
+
+#include <tmfd/log.hpp>
+
+#include "observability/metrics.hpp"
+
+namespace tmfd::store {
+
+void WriteTxn::emit(Event event) {
+  static const std::string kInsert =
+      "INSERT INTO tmfd_outbox(event_id, event_type, domain, resource_type, resource_id, "
+      "correlation_id, payload) VALUES (?,?,?,?,?,?,?)";
+  auto& st = conn_.prepare(kInsert);
+  StatementUse use(st);
+  st.bind(1, event.event_id).bind(2, event.event_type).bind(3, event.domain);
+  st.bind(4, event.resource_type).bind(5, event.resource_id).bind(6, event.correlation_id);
+  st.bind(7, event.payload);
+  st.step();
+  event.sequence = sqlite3_last_insert_rowid(conn_.raw());
+  pending_.push_back(std::move(event));
+}
+
+WriteQueue::WriteQueue(Connection& conn, std::size_t max_group_size,
+                       observability::Metrics& metrics)
+    : conn_(conn), max_group_size_(max_group_size), metrics_(metrics) {}
+
+WriteQueue::~WriteQueue() { stop(); }
+
+void WriteQueue::start(CommitListener on_commit) {
+  on_commit_ = std::move(on_commit);
+  thread_ = std::thread([this] { run(); });
+}
+
+void WriteQueue::submit(WriteJob job) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  metrics_.writer_queue_depth.fetch_add(1, std::memory_order_relaxed);
+  wake_.notify_one();
+}
+
+void WriteQueue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WriteQueue::run() {
+  std::vector<WriteJob> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && group.size() < max_group_size_) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    metrics_.writer_queue_depth.fetch_sub(static_cast<std::int64_t>(group.size()),
+                                          std::memory_order_relaxed);
+    commit_group(group);
+    group.clear();
+  }
+}
+
+void WriteQueue::commit_group(std::vector<WriteJob>& group) {
+  std::vector<std::exception_ptr> errors(group.size());
+  std::vector<Event> committed_events;
+  WriteTxn txn(conn_);
+  std::exception_ptr commit_error;
+  try {
+    conn_.exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      log::CorrelationScope scope(group[i].correlation_id);
+      conn_.exec("SAVEPOINT job");
+      try {
+        group[i].run(txn);
+        conn_.exec("RELEASE job");
+        for (auto& e : txn.pending_) committed_events.push_back(std::move(e));
+      } catch (...) {
+        errors[i] = std::current_exception();
+        conn_.exec("ROLLBACK TO job");
+        conn_.exec("RELEASE job");
+      }
+      txn.pending_.clear();
+    }
+    conn_.exec("COMMIT");
+  } catch (...) {
+    // The transaction as a whole failed (disk full, I/O error): nothing of the group is kept.
+    commit_error = std::current_exception();
+    committed_events.clear();
+    try {
+      conn_.exec("ROLLBACK");
+    } catch (...) {
+    }
+    log::error("store", "group commit failed; every write of the group is refused");
+  }
+  metrics_.writer_commits.fetch_add(1, std::memory_order_relaxed);
+  metrics_.writer_group_size.observe(static_cast<double>(group.size()));
+  metrics_.events_written.fetch_add(committed_events.size(), std::memory_order_relaxed);
+
+  // Announce before answering: a client that sees 201 and subscribes late has still been
+  // preceded by the event in the bus's order.
+  if (!committed_events.empty() && on_commit_) on_commit_(std::move(committed_events));
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    log::CorrelationScope scope(group[i].correlation_id);
+    group[i].done(commit_error ? commit_error : errors[i]);
+  }
+}
+
+} // namespace tmfd::store

@@ -1,0 +1,75 @@
+#pragma once
+// The single writer: every change to the database goes through one thread that commits queued
+// writes in groups, so many requests share one transaction (and one fsync) while readers keep
+// reading the last committed state through WAL.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <tmfd/event.hpp>
+
+#include "store/sqlite.hpp"
+
+namespace tmfd::observability {
+class Metrics;
+}
+
+namespace tmfd::store {
+
+// What a write job sees: the writer connection inside an open transaction, and the outbox.
+class WriteTxn {
+public:
+  explicit WriteTxn(Connection& conn) : conn_(conn) {}
+  Connection& connection() { return conn_; }
+  // Writes the event to the outbox in the current transaction; the bus publishes it after
+  // commit. Fills in event.sequence.
+  void emit(Event event);
+
+private:
+  friend class WriteQueue;
+  Connection& conn_;
+  std::vector<Event> pending_;  // events of the current job
+};
+
+struct WriteJob {
+  std::string correlation_id;
+  // Runs inside the group transaction (in its own savepoint). Throwing rolls back only this job.
+  std::function<void(WriteTxn&)> run;
+  // Called on the writer thread after the group committed (error null) or after this job or
+  // the commit failed (error set). Must not throw.
+  std::function<void(std::exception_ptr error)> done;
+};
+
+class WriteQueue {
+public:
+  using CommitListener = std::function<void(std::vector<Event>&&)>;
+
+  WriteQueue(Connection& conn, std::size_t max_group_size, observability::Metrics& metrics);
+  ~WriteQueue();
+
+  void start(CommitListener on_commit);
+  void submit(WriteJob job);
+  // Stops taking jobs, commits what is queued, joins the thread.
+  void stop();
+
+private:
+  void run();
+  void commit_group(std::vector<WriteJob>& group);
+
+  Connection& conn_;
+  std::size_t max_group_size_;
+  observability::Metrics& metrics_;
+  CommitListener on_commit_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<WriteJob> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+} // namespace tmfd::store

@@ -1,0 +1,52 @@
+#pragma once
+// Runs the real tmfd binary for a test: a temporary folder with its own config and SQLite file,
+// port 0, and the port read back from --port-file. Stops it with SIGTERM on destruction.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+namespace tmfd::test {
+
+struct TmfdOptions {
+  // YAML appended to the generated config (may override any key of the defaults below).
+  std::string extra_yaml;
+  // Replaces the whole config when not empty ($DIR is replaced by the temp folder).
+  std::string full_yaml;
+  bool enable_party = true;
+};
+
+class TmfdProcess {
+public:
+  explicit TmfdProcess(TmfdOptions options = {});
+  ~TmfdProcess();
+  TmfdProcess(const TmfdProcess&) = delete;
+  TmfdProcess& operator=(const TmfdProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+  std::string database_path() const { return dir_ + "/tmfd.db"; }
+  std::string log_text() const;  // everything the process wrote to stderr so far
+  // Sends SIGTERM and waits; returns the exit status (or -1 if it did not exit in 20 s).
+  int stop();
+  // Starts the process again on the same folder and database (a restart).
+  void restart();
+  pid_t pid() const { return pid_; }
+
+  // Default config text for a folder (exposed for tests that write their own variations).
+  static std::string default_yaml(const std::string& dir, bool enable_party);
+
+private:
+  void start();
+  std::string dir_;
+  std::string config_path_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// Runs `tmfd ARGS` to completion and returns {exit code, stdout+stderr}.
+std::pair<int, std::string> run_tmfd(const std::string& args);
+
+std::string make_temp_dir();
+
+} // namespace tmfd::test
