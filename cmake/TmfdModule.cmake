@@ -7,7 +7,8 @@ function(tmfd_add_plugin name)
     PREFIX ""
     OUTPUT_NAME tmfd_${name}
     LIBRARY_OUTPUT_DIRECTORY ${TMFD_PLUGIN_OUTPUT_DIR}
-    CXX_VISIBILITY_PRESET hidden)
+    CXX_VISIBILITY_PRESET hidden
+    INSTALL_RPATH "$ORIGIN/../..")
   target_link_libraries(${target} PRIVATE tmfd_core)
   tmfd_apply_warnings(${target})
 endfunction()

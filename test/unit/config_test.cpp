@@ -71,7 +71,7 @@ TEST_CASE("an empty file gets every core default") {
   CHECK(at(cfg, "server.allow_unauthenticated_remote") == false);
   CHECK(find_path(cfg, "server.public_base_url") == nullptr);
   CHECK(at(cfg, "storage.path") == "tmfd.db");
-  CHECK(at(cfg, "storage.synchronous") == "normal");
+  CHECK(at(cfg, "storage.synchronous") == "full");
   CHECK(at(cfg, "storage.max_group_size") == 512);
   CHECK(at(cfg, "logging.level") == "info");
   CHECK(at(cfg, "logging.format") == "text");

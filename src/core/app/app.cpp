@@ -28,18 +28,6 @@ namespace tmfd::app {
 
 namespace {
 
-// The module's schema plus the `enabled` key every block has.
-config::Schema block_schema(const config::Schema& module_schema) {
-  config::Schema s = module_schema;
-  config::Field enabled;
-  enabled.name = "enabled";
-  enabled.type = config::Type::Boolean;
-  enabled.description = "Load and start this module";
-  enabled.default_value = true;
-  s.insert(s.begin(), enabled);
-  return s;
-}
-
 struct Loaded {
   std::vector<std::unique_ptr<plugin::LoadedPlugin>> plugins;
   std::vector<json::object> configs;  // same order
@@ -54,7 +42,7 @@ Loaded load_and_validate(const config::ConfigDocument& doc, const Settings& sett
     std::string section;
     for (const auto& e : settings.enabled)
       if (e.name == p->name()) section = e.section;
-    l.configs.push_back(doc.validate(section + "." + p->name(), block_schema(p->module().config_schema())));
+    l.configs.push_back(doc.validate(section + "." + p->name(), config::module_block_schema(p->module().config_schema())));
   }
   return l;
 }

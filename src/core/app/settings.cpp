@@ -56,7 +56,7 @@ Settings read_settings(const json::object& root) {
 
   const auto& storage = section(root, "storage");
   s.database.path = text(storage, "path", "tmfd.db");
-  s.database.synchronous_full = text(storage, "synchronous", "normal") == "full";
+  s.database.synchronous_full = text(storage, "synchronous", "full") == "full";
   s.database.max_group_size = static_cast<std::size_t>(integer(storage, "max_group_size", 512));
   s.database.busy_timeout_ms = static_cast<int>(integer(storage, "busy_timeout_ms", 5000));
 

@@ -33,7 +33,7 @@ void Front::dispatch(Request& req, Reply reply) {
   const auto started = std::chrono::steady_clock::now();
 
   auto match = router_.match(req.method, req.path, req.path_params);
-  observability::RouteMetrics* metrics = match.route ? match.route->metrics : nullptr;
+  observability::RouteMetrics* metrics = match.route ? match.route->metrics : router_.unmatched(req.method);
 
   // Wraps the reply with what every response gets: the correlation id, metrics, access log.
   auto finish = [reply = std::move(reply), metrics, started, access_log = access_log_,

@@ -38,6 +38,11 @@ template <class F> bool for_each_segment(std::string_view path, F&& f) {
 
 } // namespace
 
+Router::Router(observability::Metrics& metrics) : metrics_(metrics) {
+  for (std::size_t i = 0; i < kMethods; ++i)
+    unmatched_[i] = &metrics_.route("(unmatched)", std::string(to_string(static_cast<Method>(i))));
+}
+
 void Router::add(Method method, std::string pattern, Handler handler) {
   Node* node = &root_;
   bool ok = for_each_segment(pattern, [&](std::string_view seg) {

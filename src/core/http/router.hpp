@@ -26,7 +26,7 @@ struct Route {
 
 class Router final : public RouteRegistry {
 public:
-  explicit Router(observability::Metrics& metrics) : metrics_(metrics) {}
+  explicit Router(observability::Metrics& metrics);
 
   // Throws std::invalid_argument for an empty segment, a malformed {param} or a route added twice.
   void add(Method method, std::string pattern, Handler handler) override;
@@ -40,6 +40,11 @@ public:
   Match match(Method method, std::string_view path,
               std::vector<std::pair<std::string, std::string>>& params) const;
 
+  // Where requests that match no route are counted (label route="(unmatched)").
+  observability::RouteMetrics* unmatched(Method method) const {
+    return unmatched_[static_cast<std::size_t>(method)];
+  }
+
 private:
   static constexpr std::size_t kMethods = static_cast<std::size_t>(Method::Other) + 1;
   struct Node {
@@ -49,6 +54,7 @@ private:
     std::array<std::unique_ptr<Route>, kMethods> routes{};
   };
   observability::Metrics& metrics_;
+  std::array<observability::RouteMetrics*, kMethods> unmatched_{};
   Node root_;
 };
 

@@ -36,9 +36,9 @@ void Histogram::render(std::string& out, const std::string& name,
     out += name + "_bucket{" + labels + sep + "le=\"" + le + "\"} " +
            std::to_string(cumulative) + "\n";
   }
-  out += name + "_sum{" + labels + "} " +
-         format_double(static_cast<double>(sum_micros_.load()) / 1e6) + "\n";
-  out += name + "_count{" + labels + "} " + std::to_string(count_.load()) + "\n";
+  const std::string braced = labels.empty() ? "" : "{" + labels + "}";
+  out += name + "_sum" + braced + " " + format_double(static_cast<double>(sum_micros_.load()) / 1e6) + "\n";
+  out += name + "_count" + braced + " " + std::to_string(count_.load()) + "\n";
 }
 
 RouteMetrics::RouteMetrics(std::string r, std::string m)
@@ -72,7 +72,8 @@ std::string Metrics::render() const {
   out += "# HELP tmfd_http_request_duration_seconds Time from request parsed to response queued.\n"
          "# TYPE tmfd_http_request_duration_seconds histogram\n";
   for (const auto& r : routes_)
-    r.latency_seconds.render(out, "tmfd_http_request_duration_seconds",
+    if (r.latency_seconds.count() > 0)
+      r.latency_seconds.render(out, "tmfd_http_request_duration_seconds",
                              "route=\"" + r.route + "\",method=\"" + r.method + "\"");
   auto gauge = [&out](const char* name, const char* help, const char* type, auto value) {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +

@@ -16,6 +16,7 @@ class Histogram {
 public:
   explicit Histogram(std::vector<double> upper_bounds);
   void observe(double value) noexcept;
+  std::uint64_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
   // Appends the Prometheus exposition lines for this histogram.
   void render(std::string& out, const std::string& name, const std::string& labels) const;
 

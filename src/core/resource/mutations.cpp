@@ -110,9 +110,12 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
     if (mode == PatchMode::Merge) apply_merge_patch(after, patch.as_object());
     else apply_json_patch(after, patch);
     check_immutable(kind, before, after);
-    if (!kind.last_update_field.empty()) after[kind.last_update_field] = before.contains(kind.last_update_field)
-                                                                           ? before.at(kind.last_update_field)
-                                                                           : json::value(nullptr);
+    // The last-update date is the server's: whatever the patch said, it is set below if and
+    // only if something else changed.
+    if (!kind.last_update_field.empty()) {
+      if (auto* prev = before.if_contains(kind.last_update_field)) after[kind.last_update_field] = *prev;
+      else after.erase(kind.last_update_field);
+    }
     apply_lifecycle(kind, after, &before);
     check_mandatory(kind, after);
     check_attribute_types(kind, after);

@@ -101,6 +101,12 @@ void Connection::exec(std::string_view sql) {
   }
 }
 
+void Connection::run_cached(const std::string& sql) {
+  auto& st = prepare(sql);
+  StatementUse use(st);
+  st.step();
+}
+
 Statement& Connection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return *it->second;

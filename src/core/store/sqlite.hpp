@@ -69,6 +69,9 @@ public:
   Connection& operator=(const Connection&) = delete;
 
   void exec(std::string_view sql);
+  // Runs one statement without results through the statement cache: for the transaction
+  // control statements the writer runs several times per group.
+  void run_cached(const std::string& sql);
   // A cached prepared statement for this SQL text; valid as long as the connection.
   Statement& prepare(const std::string& sql);
   sqlite3* raw() const noexcept { return db_; }

@@ -32,12 +32,14 @@ void WriteQueue::start(CommitListener on_commit) {
 }
 
 void WriteQueue::submit(WriteJob job) {
+  bool wake;
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(job));
+    wake = writer_waiting_;
   }
   metrics_.writer_queue_depth.fetch_add(1, std::memory_order_relaxed);
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void WriteQueue::stop() {
@@ -55,7 +57,9 @@ void WriteQueue::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
+      writer_waiting_ = true;
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      writer_waiting_ = false;
       if (queue_.empty()) return;  // stopping and drained
       while (!queue_.empty() && group.size() < max_group_size_) {
         group.push_back(std::move(queue_.front()));
@@ -75,22 +79,22 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
   WriteTxn txn(conn_);
   std::exception_ptr commit_error;
   try {
-    conn_.exec("BEGIN IMMEDIATE");
+    conn_.run_cached("BEGIN IMMEDIATE");
     for (std::size_t i = 0; i < group.size(); ++i) {
       log::CorrelationScope scope(group[i].correlation_id);
-      conn_.exec("SAVEPOINT job");
+      conn_.run_cached("SAVEPOINT job");
       try {
         group[i].run(txn);
-        conn_.exec("RELEASE job");
+        conn_.run_cached("RELEASE job");
         for (auto& e : txn.pending_) committed_events.push_back(std::move(e));
       } catch (...) {
         errors[i] = std::current_exception();
-        conn_.exec("ROLLBACK TO job");
-        conn_.exec("RELEASE job");
+        conn_.run_cached("ROLLBACK TO job");
+        conn_.run_cached("RELEASE job");
       }
       txn.pending_.clear();
     }
-    conn_.exec("COMMIT");
+    conn_.run_cached("COMMIT");
   } catch (...) {
     // The transaction as a whole failed (disk full, I/O error): nothing of the group is kept.
     commit_error = std::current_exception();

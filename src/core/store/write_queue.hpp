@@ -69,6 +69,7 @@ private:
   std::condition_variable wake_;
   std::deque<WriteJob> queue_;
   bool stopping_ = false;
+  bool writer_waiting_ = false;  // wake the writer only when it sleeps: saves a futex call per write
   std::thread thread_;
 };
 
