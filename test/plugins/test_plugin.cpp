@@ -18,7 +18,12 @@ void trace(const char* what) {
 
 class TestModule final : public tmfd::Module {
 public:
-  void start(tmfd::ModuleContext&) override { trace("start"); }
+  void start(tmfd::ModuleContext& ctx) override {
+    trace("start");
+    // Exercises per-module migrations: run twice across restarts, applied once.
+    ctx.migrate({"CREATE TABLE " PLUGIN_NAME "_notes(note TEXT)",
+                 "INSERT INTO " PLUGIN_NAME "_notes VALUES ('migrated')"});
+  }
   void stop() noexcept override { trace("stop"); }
 };
 

@@ -108,7 +108,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   try {
     for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
       auto& p = *loaded.plugins[i];
-      contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus));
+      contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus, db));
       p.module().start(*contexts.back());
       started.push_back(i);
       log::info("app", "module started", {{"module", p.name()}, {"version", p.version()}});

@@ -2,6 +2,7 @@
 // A module (a TMF domain such as party) or an integration plugin: a named unit with its own
 // config schema and lifecycle, loaded from a shared library by the plugin loader.
 #include <string>
+#include <vector>
 
 #include <tmfd/config_schema.hpp>
 #include <tmfd/event.hpp>
@@ -21,6 +22,10 @@ public:
   virtual Resources& resources() = 0;
   virtual http::RouteRegistry& routes() = 0;
   virtual EventBus& bus() = 0;
+  // Applies the module's own schema migrations (SQL, numbered by position from 1) that have not
+  // run on this database yet, each in its own transaction; recorded in tmfd_migrations. Tables of
+  // declared resource kinds need none: the engine creates and extends them itself.
+  virtual void migrate(const std::vector<std::string>& statements) = 0;
 };
 
 class Module {
