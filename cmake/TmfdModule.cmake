@@ -10,5 +10,6 @@ function(tmfd_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     INSTALL_RPATH "$ORIGIN/../..")
   target_link_libraries(${target} PRIVATE tmfd_core)
+  target_compile_definitions(${target} PRIVATE TMFD_SDK_HASH="${TMFD_SDK_HASH}")
   tmfd_apply_warnings(${target})
 endfunction()

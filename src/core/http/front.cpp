@@ -32,7 +32,8 @@ void Front::dispatch(Request& req, Reply reply) {
   log::CorrelationScope scope(req.correlation_id);
   const auto started = std::chrono::steady_clock::now();
 
-  auto match = router_.match(req.method, req.path, req.path_params);
+  // HEAD is answered as GET; the transport leaves the body out.
+  auto match = router_.match(req.method == Method::Head ? Method::Get : req.method, req.path, req.path_params);
   observability::RouteMetrics* metrics = match.route ? match.route->metrics : router_.unmatched(req.method);
 
   // Wraps the reply with what every response gets: the correlation id, metrics, access log.

@@ -111,6 +111,7 @@ private:
     stream_.expires_never();  // the handler's time is not the client's idle time
     auto& breq = parser_->get();
     keep_alive_ = breq.keep_alive() && !server_->draining.load(std::memory_order_relaxed);
+    head_ = breq.method() == bhttp::verb::head;
     version_ = breq.version();
 
     Request req;
@@ -141,6 +142,8 @@ private:
     res->keep_alive(keep_alive_);
     res->body() = std::move(r.body);
     res->prepare_payload();
+    // HEAD: the headers of the GET, Content-Length included, and no body.
+    if (head_) res->body().clear();
     stream_.expires_after(server_->limits.read_timeout);
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       self->server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
@@ -160,6 +163,7 @@ private:
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
   bool keep_alive_ = true;
+  bool head_ = false;
   unsigned version_ = 11;
 };
 

@@ -63,17 +63,18 @@ const Engine::Kind& Engine::find(const std::string& collection_path) const {
 void Engine::register_routes(const Kind& k) {
   using http::Method;
   const Kind* kp = &k;  // Kind objects live as long as the engine
-  routes_.add(Method::Get, k.collection_path,
-              [this, kp](http::Request& r, http::Reply reply) { handle_list(*kp, r, std::move(reply)); });
-  routes_.add(Method::Post, k.collection_path,
-              [this, kp](http::Request& r, http::Reply reply) { handle_post(*kp, r, std::move(reply)); });
+  const Operations& ops = k.kind.operations;
+  auto route = [&](Method m, const std::string& pattern, void (Engine::*handler)(const Kind&, http::Request&, http::Reply)) {
+    routes_.add(m, pattern, [this, kp, handler](http::Request& r, http::Reply reply) {
+      (this->*handler)(*kp, r, std::move(reply));
+    });
+  };
   const auto item = k.collection_path + "/{id}";
-  routes_.add(Method::Get, item,
-              [this, kp](http::Request& r, http::Reply reply) { handle_get(*kp, r, std::move(reply)); });
-  routes_.add(Method::Patch, item,
-              [this, kp](http::Request& r, http::Reply reply) { handle_patch(*kp, r, std::move(reply)); });
-  routes_.add(Method::Delete, item,
-              [this, kp](http::Request& r, http::Reply reply) { handle_delete(*kp, r, std::move(reply)); });
+  if (ops.list) route(Method::Get, k.collection_path, &Engine::handle_list);
+  if (ops.create) route(Method::Post, k.collection_path, &Engine::handle_post);
+  if (ops.get) route(Method::Get, item, &Engine::handle_get);
+  if (ops.patch) route(Method::Patch, item, &Engine::handle_patch);
+  if (ops.remove) route(Method::Delete, item, &Engine::handle_delete);
 }
 
 std::string Engine::href_for(const Kind& k, std::string_view id) const {

@@ -30,6 +30,8 @@ public:
               WriteCallback done) override;
   void patch(const std::string& collection_path, const std::string& id, json::object merge_patch,
              std::string correlation_id, WriteCallback done) override;
+  void import(std::vector<ImportEntry> entries, std::string correlation_id,
+              std::function<void(ImportOutcome)> done) override;
 
   struct Kind {
     ResourceKind kind;
@@ -41,7 +43,12 @@ public:
 private:
   enum class PatchMode { Merge, JsonPatch };
 
+  class InTransactionReader;
+
   const Kind& find(const std::string& collection_path) const;
+  // The checks and server-set attributes of a new resource that need no stored state.
+  // `keep_client_id`: imports may name their own ids so entries can refer to each other.
+  json::object prepare_new(const Kind& k, json::object body, bool keep_client_id) const;
   void register_routes(const Kind& k);
 
   // Shared by HTTP and in-process callers. `if_match` is empty when absent.

@@ -55,13 +55,34 @@ std::string string_at(const json::object& o, const std::string& key) {
 
 } // namespace
 
-void Engine::do_create(const Kind& k, json::object body, std::string correlation_id, WriteCallback done) {
+// Gives hooks read access to resources inside the running write transaction.
+class Engine::InTransactionReader final : public TransactionReader {
+public:
+  InTransactionReader(const Engine& engine, store::WriteTxn& txn) : engine_(engine), txn_(txn) {}
+  std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) override {
+    return store::rows::read(txn_, engine_.find(collection_path).table, id);
+  }
+  std::size_t count(const std::string& collection_path, const std::string& query) override {
+    return store::rows::count(txn_, engine_.find(collection_path).table, parse_list_query(query));
+  }
+
+private:
+  const Engine& engine_;
+  store::WriteTxn& txn_;
+};
+
+json::object Engine::prepare_new(const Kind& k, json::object body, bool keep_client_id) const {
   const ResourceKind& kind = k.kind;
-  auto id = new_uuid();
-  // Server-set attributes: a client cannot choose them.
+  std::string id;
+  if (keep_client_id && body.contains("id")) {
+    const auto& v = body.at("id");
+    if (!v.is_string() || v.get_string().empty()) throw ApiError::invalid_attribute("id", "must be a non-empty string");
+    id = std::string(v.get_string());
+  } else {
+    id = new_uuid();  // server-set: a client cannot choose the id of what it POSTs
+  }
   body["id"] = id;
-  auto href = href_for(k, id);
-  body["href"] = href;
+  body["href"] = href_for(k, id);
   if (!body.contains("@type")) body["@type"] = kind.type;
   auto now = now_iso8601();
   if (!kind.created_field.empty()) body[kind.created_field] = now;
@@ -70,20 +91,86 @@ void Engine::do_create(const Kind& k, json::object body, std::string correlation
   check_attribute_types(kind, body);
   apply_lifecycle(kind, body, nullptr);
   run_validate_hook(k, body, nullptr);
+  return body;
+}
 
-  auto text = std::make_shared<std::string>(json::serialize(body));
-  auto event = kind.events.create.empty()
+void Engine::do_create(const Kind& k, json::object body, std::string correlation_id, WriteCallback done) {
+  // Everything that needs no stored state happens here, on the caller's thread, so the writer
+  // thread only writes.
+  auto resource = std::make_shared<json::object>(prepare_new(k, std::move(body), false));
+  auto id = std::string(resource->at("id").get_string());
+  auto href = std::string(resource->at("href").get_string());
+  auto text = std::make_shared<std::string>(json::serialize(*resource));
+  auto event = k.kind.events.create.empty()
                    ? std::make_shared<Event>()
-                   : std::make_shared<Event>(make_event(kind, kind.events.create, body, id, correlation_id));
+                   : std::make_shared<Event>(make_event(k.kind, k.kind.events.create, *resource, id, correlation_id));
   const Kind* kp = &k;
   store::WriteJob job;
   job.correlation_id = correlation_id;
-  job.run = [kp, id, text, event](store::WriteTxn& txn) {
+  job.run = [this, kp, id, resource, text, event](store::WriteTxn& txn) {
+    if (kp->hooks.check_in_transaction) {
+      InTransactionReader reader(*this, txn);
+      kp->hooks.check_in_transaction(*resource, nullptr, reader);
+    }
     store::rows::insert(txn, kp->table, id, *text);
     if (!event->event_type.empty()) txn.emit(std::move(*event));
   };
   job.done = [text, href, done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {201, std::move(*text), 1, href}));
+  };
+  db_.submit(std::move(job));
+}
+
+void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id,
+                    std::function<void(ImportOutcome)> done) {
+  // Refusals are collected per entry; one refusal rolls the whole job back (its savepoint), so an
+  // import is all or nothing.
+  struct ImportRefused : std::runtime_error {
+    ImportRefused() : std::runtime_error("import refused") {}
+  };
+  auto outcome = std::make_shared<ImportOutcome>();
+  auto input = std::make_shared<std::vector<ImportEntry>>(std::move(entries));
+  store::WriteJob job;
+  job.correlation_id = correlation_id;
+  job.run = [this, outcome, input, correlation_id](store::WriteTxn& txn) {
+    InTransactionReader reader(*this, txn);
+    for (std::size_t i = 0; i < input->size(); ++i) {
+      auto& entry = (*input)[i];
+      try {
+        auto it = kinds_.find(entry.collection_path);
+        if (it == kinds_.end()) throw ApiError::bad_request("no resource collection at " + entry.collection_path);
+        const Kind& k = *it->second;
+        json::object resource = prepare_new(k, std::move(entry.body), true);
+        std::string id(resource.at("id").get_string());
+        if (store::rows::read(txn, k.table, id))
+          throw ApiError::conflict(k.kind.type + " '" + id + "' already exists");
+        if (k.hooks.check_in_transaction) k.hooks.check_in_transaction(resource, nullptr, reader);
+        store::rows::insert(txn, k.table, id, json::serialize(resource));
+        if (!k.kind.events.create.empty())
+          txn.emit(make_event(k.kind, k.kind.events.create, resource, id, correlation_id));
+        ++outcome->created;
+      } catch (const ApiError& e) {
+        auto slash = entry.collection_path.rfind('/');
+        outcome->errors.push_back("entry " + std::to_string(i + 1) + " (" + entry.collection_path.substr(slash + 1) +
+                                  "): " + (e.detail().empty() ? e.reason() : e.detail()));
+      }
+    }
+    if (!outcome->errors.empty()) throw ImportRefused();
+  };
+  job.done = [outcome, done = std::move(done)](std::exception_ptr error) {
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const ImportRefused&) {
+      } catch (const std::exception& e) {
+        outcome->errors.push_back(std::string("the import could not be stored: ") + e.what());
+      }
+      outcome->created = 0;
+      outcome->committed = false;
+    } else {
+      outcome->committed = true;
+    }
+    done(std::move(*outcome));
   };
   db_.submit(std::move(job));
 }
@@ -98,7 +185,7 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
   const Kind* kp = &k;
   store::WriteJob job;
   job.correlation_id = correlation_id;
-  job.run = [kp, id, mode, patch = std::move(patch), if_match, correlation_id, outcome](store::WriteTxn& txn) {
+  job.run = [this, kp, id, mode, patch = std::move(patch), if_match, correlation_id, outcome](store::WriteTxn& txn) {
     const ResourceKind& kind = kp->kind;
     auto current = store::rows::read(txn, kp->table, id);
     if (!current) throw ApiError::not_found(kind.type + " '" + id + "' does not exist");
@@ -129,6 +216,10 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
       outcome->version = current->version;
       return;
     }
+    if (kp->hooks.check_in_transaction) {
+      InTransactionReader reader(*this, txn);
+      kp->hooks.check_in_transaction(after, &before, reader);
+    }
     if (!kind.last_update_field.empty()) after[kind.last_update_field] = now_iso8601();
     outcome->body = json::serialize(after);
     outcome->version = current->version + 1;
@@ -149,16 +240,20 @@ void Engine::do_delete(const Kind& k, std::string id, std::string if_match, std:
   const Kind* kp = &k;
   store::WriteJob job;
   job.correlation_id = correlation_id;
-  job.run = [kp, id, if_match, correlation_id](store::WriteTxn& txn) {
+  job.run = [this, kp, id, if_match, correlation_id](store::WriteTxn& txn) {
     const ResourceKind& kind = kp->kind;
     auto current = store::rows::read(txn, kp->table, id);
     if (!current) throw ApiError::not_found(kind.type + " '" + id + "' does not exist");
     if (!if_match.empty() && !if_match_allows(if_match, current->version))
       throw ApiError::precondition_failed("If-Match " + if_match + " does not match the current ETag " +
                                           etag(current->version));
+    json::object resource = parse_object(current->body);
+    if (kp->hooks.before_delete) {
+      InTransactionReader reader(*this, txn);
+      kp->hooks.before_delete(resource, reader);
+    }
     store::rows::remove(txn, kp->table, id);
-    if (!kind.events.remove.empty())
-      txn.emit(make_event(kind, kind.events.remove, parse_object(current->body), id, correlation_id));
+    if (!kind.events.remove.empty()) txn.emit(make_event(kind, kind.events.remove, resource, id, correlation_id));
   };
   job.done = [done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {204, {}, 0, {}}));

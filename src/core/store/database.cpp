@@ -175,19 +175,24 @@ SqlFilter build_where(const TableSpec& spec, const resource::ListQuery& q) {
 
 } // namespace
 
+namespace {
+
+std::size_t count_on(Connection& conn, const TableSpec& spec, const SqlFilter& f) {
+  Statement count(conn.raw(), "SELECT count(*) FROM \"" + spec.name + "\"" + f.where);
+  int i = 1;
+  for (const auto& b : f.binds) count.bind(i++, b);
+  return count.step() ? static_cast<std::size_t>(count.column_int(0)) : 0;
+}
+
+} // namespace
+
 ListPage Database::list(const TableSpec& spec, const resource::ListQuery& q,
                         std::size_t page_size) {
   auto& conn = reader();
   SqlFilter f = build_where(spec, q);
   const std::string table = "\"" + spec.name + "\"";
   ListPage page;
-
-  {
-    Statement count(conn.raw(), "SELECT count(*) FROM " + table + f.where);
-    int i = 1;
-    for (const auto& b : f.binds) count.bind(i++, b);
-    if (count.step()) page.total = static_cast<std::size_t>(count.column_int(0));
-  }
+  page.total = count_on(conn, spec, f);
   std::size_t limit = q.limit ? std::min(*q.limit, page_size) : page_size;
   if (limit == 0 || q.offset >= page.total) return page;
 
@@ -255,6 +260,10 @@ void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id) {
   StatementUse use(st);
   st.bind(1, id);
   st.step();
+}
+
+std::size_t count(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query) {
+  return count_on(txn.connection(), spec, build_where(spec, query));
 }
 
 } // namespace rows

@@ -61,6 +61,8 @@ void insert(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::stri
 void update(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body,
             std::int64_t new_version);
 void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id);
+// Resources matching the query's filters, as seen inside the transaction.
+std::size_t count(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query);
 } // namespace rows
 
 } // namespace tmfd::store

@@ -41,6 +41,17 @@ struct EventNames {
 // <Type>AttributeValueChangeEvent, <Type>StateChangeEvent, <Type>DeleteEvent.
 EventNames standard_events(const std::string& type);
 
+// The REST operations a kind serves; a kind without PATCH (e.g. TMF620 importJob) leaves it out.
+struct Operations {
+  bool list = true;
+  bool get = true;
+  bool create = true;
+  bool patch = true;
+  bool remove = true;
+};
+
+class TransactionReader;
+
 struct ResourceKind {
   std::string api;                    // short API name: event domain and metrics label, e.g. "party"
   std::string base_path;              // e.g. /tmf-api/party/v4
@@ -54,13 +65,22 @@ struct ResourceKind {
   EventNames events;
   std::string last_update_field;      // server-set on every write, e.g. "lastModified"; empty: none
   std::string created_field;          // server-set on create; empty: none
+  Operations operations;
 };
 
 // Module hooks. Each may throw ApiError to refuse the request; nothing is written then.
 struct ResourceHooks {
   // Called on create and on patch (after the patch is applied), with the full new resource.
-  // `previous` is null on create.
+  // `previous` is null on create. May add or change attributes.
   std::function<void(json::object& resource, const json::object* previous)> validate;
+  // Called inside the write transaction, after every other check, with a reader that sees the
+  // transaction's own changes: the place for reference integrity (does what this points to
+  // exist?). `previous` is null on create.
+  std::function<void(const json::object& resource, const json::object* previous, TransactionReader& reader)>
+      check_in_transaction;
+  // Called inside the delete's transaction with the resource about to go (e.g. refuse with 409
+  // while something still refers to it).
+  std::function<void(const json::object& resource, TransactionReader& reader)> before_delete;
 };
 
 } // namespace tmfd

@@ -30,6 +30,28 @@ struct WriteResult {
 };
 using WriteCallback = std::function<void(WriteResult)>;
 
+// Reads inside a write transaction (see ResourceHooks::check_in_transaction).
+class TransactionReader {
+public:
+  virtual ~TransactionReader() = default;
+  virtual std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) = 0;
+  // Resources of a collection matching a TMF630 filter query, e.g. "productSpecification.id=42".
+  virtual std::size_t count(const std::string& collection_path, const std::string& query) = 0;
+};
+
+// One resource of a bulk import. `body` may carry its own "id" so that entries of the same import
+// can refer to each other; without one the server assigns it.
+struct ImportEntry {
+  std::string collection_path;
+  json::object body;
+};
+
+struct ImportOutcome {
+  bool committed = false;            // all entries written, or none
+  std::size_t created = 0;
+  std::vector<std::string> errors;   // one line per refused entry: "entry 3 (productOffering): ..."
+};
+
 class Resources {
 public:
   virtual ~Resources() = default;
@@ -49,6 +71,11 @@ public:
   virtual void patch(const std::string& collection_path, const std::string& id,
                      json::object merge_patch, std::string correlation_id,
                      WriteCallback done) = 0;
+  // Creates every entry in one transaction, in the order given, with the same checks, hooks and
+  // events as POST; if any entry is refused, nothing is written and every refusal is reported.
+  // The callback runs on the writer thread after commit or rollback.
+  virtual void import(std::vector<ImportEntry> entries, std::string correlation_id,
+                      std::function<void(ImportOutcome)> done) = 0;
 };
 
 } // namespace tmfd
