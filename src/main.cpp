@@ -9,10 +9,12 @@ namespace {
 
 void usage(std::ostream& out) {
   out << "usage: tmfd [--config FILE] [--check-config] [--port-file FILE] [--version]\n"
+         "       tmfd [--config FILE] import CATALOG.json\n"
          "  --config FILE     configuration (default config/tmfd.yaml)\n"
          "  --check-config    validate the configuration and the enabled plugins, then exit\n"
          "  --port-file FILE  write the bound TCP port to FILE once serving (for port 0)\n"
-         "  --version         print the version and exit\n";
+         "  --version         print the version and exit\n"
+         "  import FILE       import a catalog document (all or nothing), then exit\n";
 }
 
 } // namespace
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
     };
     if (arg == "--config") options.config_path = value("--config");
     else if (arg == "--check-config") options.check_only = true;
+    else if (arg == "import") options.import_file = value("import");
     else if (arg == "--port-file") options.port_file = value("--port-file");
     else if (arg == "--version") {
       std::cout << "tmfd " << TMFD_VERSION << "\n";

@@ -5,9 +5,12 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <thread>
 
+#include <tmfd/catalog.hpp>
+#include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
 #include "app/builtin_routes.hpp"
@@ -22,6 +25,7 @@
 #include "observability/metrics.hpp"
 #include "plugin/loader.hpp"
 #include "resource/engine.hpp"
+#include "resource/ids_and_time.hpp"
 #include "store/database.hpp"
 
 namespace tmfd::app {
@@ -69,6 +73,37 @@ void drain_then_stop(boost::asio::io_context& ioc, http::Server& server, std::in
     });
   };
   (*poll)();
+}
+
+// `tmfd import FILE`: loads a catalog document through the same engine rules as importJob.
+int import_catalog(resource::Engine& engine, const std::string& file) {
+  std::ifstream in(file);
+  if (!in) {
+    std::cerr << "tmfd import: cannot read " << file << "\n";
+    return 2;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<ImportEntry> entries;
+  try {
+    entries = catalog::document_entries(parse_object(text));
+  } catch (const ApiError& e) {
+    std::cerr << "tmfd import: " << file << ": " << e.detail() << "\n";
+    return 2;
+  }
+  std::promise<ImportOutcome> promise;
+  auto future = promise.get_future();
+  const auto started = std::chrono::steady_clock::now();
+  engine.import(std::move(entries), "import-" + resource::new_uuid(),
+                [&promise](ImportOutcome o) { promise.set_value(std::move(o)); });
+  ImportOutcome outcome = future.get();
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!outcome.committed) {
+    std::cerr << "tmfd import: " << file << ": nothing imported; " << outcome.errors.size() << " entries refused:\n";
+    for (const auto& e : outcome.errors) std::cerr << "  " << e << "\n";
+    return 1;
+  }
+  std::cout << "tmfd import: " << file << ": " << outcome.created << " resources imported in " << seconds << " s\n";
+  return 0;
 }
 
 int serve(const RunOptions& options, const config::ConfigDocument& doc, const Settings& settings) {
@@ -121,6 +156,23 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
 
   bus.start();
   db.start_writer([&bus](std::vector<Event>&& events) { bus.publish(std::move(events)); });
+  auto shutdown_store = [&] {
+    db.stop_writer();  // commits what is still queued
+    bus.stop();        // delivers what was committed
+    stop_modules();
+  };
+  try {
+    for (std::size_t i = 0; i < loaded.plugins.size(); ++i) loaded.plugins[i]->module().serving(*contexts[i]);
+  } catch (const std::exception& e) {
+    std::cerr << "tmfd: a module failed to get ready: " << e.what() << "\n";
+    shutdown_store();
+    return 1;
+  }
+  if (!options.import_file.empty()) {
+    int rc = import_catalog(engine, options.import_file);
+    shutdown_store();
+    return rc;
+  }
 
   boost::asio::io_context ioc(settings.threads);
   http::Front front(router, settings.access_log);
@@ -146,9 +198,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   ioc.run();
   for (auto& t : threads) t.join();
 
-  db.stop_writer();   // commits what is still queued
-  bus.stop();         // delivers what was committed
-  stop_modules();
+  shutdown_store();
   log::info("app", "stopped");
   return 0;
 }

@@ -9,6 +9,7 @@ struct RunOptions {
   std::string config_path = "config/tmfd.yaml";
   bool check_only = false;   // validate configuration and plugins, then exit
   std::string port_file;     // when set, the bound port is written there once serving
+  std::string import_file;   // when set, import this catalog document, then exit (no HTTP)
 };
 
 // Returns the process exit code. Configuration and plugin errors are printed to stderr.

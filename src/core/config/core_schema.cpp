@@ -74,7 +74,7 @@ Field server() {
        integer("read_timeout_ms", "time allowed to receive a whole request", 30000, 1),
        integer("idle_timeout_ms", "keep-alive connections idle longer are closed", 60000, 1),
        integer("shutdown_grace_ms", "time given to requests in flight on shutdown", 10000, 0),
-       text("public_base_url", "scheme://host[:port] used to build href; absent: from Host"),
+       text("public_base_url", "scheme://host[:port] prefixed to href and Location; absent: relative hrefs"),
        boolean("allow_unauthenticated_remote",
                "serve non-loopback clients without authentication", false)});
 }

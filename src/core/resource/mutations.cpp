@@ -2,6 +2,8 @@
 // as possible on the calling (I/O) thread; what depends on the stored state (existence, If-Match,
 // the patched result, lifecycle transitions) runs in a job on the writer thread, inside the same
 // transaction that writes the resource and its events to the outbox.
+#include <algorithm>
+
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
@@ -134,6 +136,14 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
   job.correlation_id = correlation_id;
   job.run = [this, outcome, input, correlation_id](store::WriteTxn& txn) {
     InTransactionReader reader(*this, txn);
+    auto refuse = [&](std::size_t i, const ApiError& e) {
+      const auto& path = (*input)[i].collection_path;
+      outcome->errors.push_back("entry " + std::to_string(i + 1) + " (" + path.substr(path.rfind('/') + 1) +
+                                "): " + (e.detail().empty() ? e.reason() : e.detail()));
+    };
+    // Pass 1 writes every entry; pass 2 checks references, so entries of one import may refer
+    // to each other in any order (categories and candidates refer both ways).
+    std::vector<std::pair<const Kind*, json::object>> written(input->size());
     for (std::size_t i = 0; i < input->size(); ++i) {
       auto& entry = (*input)[i];
       try {
@@ -142,20 +152,31 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         const Kind& k = *it->second;
         json::object resource = prepare_new(k, std::move(entry.body), true);
         std::string id(resource.at("id").get_string());
-        if (store::rows::read(txn, k.table, id))
-          throw ApiError::conflict(k.kind.type + " '" + id + "' already exists");
-        if (k.hooks.check_in_transaction) k.hooks.check_in_transaction(resource, nullptr, reader);
+        if (store::rows::read(txn, k.table, id)) throw ApiError::conflict(k.kind.type + " '" + id + "' already exists");
         store::rows::insert(txn, k.table, id, json::serialize(resource));
         if (!k.kind.events.create.empty())
           txn.emit(make_event(k.kind, k.kind.events.create, resource, id, correlation_id));
-        ++outcome->created;
+        written[i] = {&k, std::move(resource)};
       } catch (const ApiError& e) {
-        auto slash = entry.collection_path.rfind('/');
-        outcome->errors.push_back("entry " + std::to_string(i + 1) + " (" + entry.collection_path.substr(slash + 1) +
-                                  "): " + (e.detail().empty() ? e.reason() : e.detail()));
+        refuse(i, e);
       }
     }
-    if (!outcome->errors.empty()) throw ImportRefused();
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      const Kind* k = written[i].first;
+      if (!k || !k->hooks.check_in_transaction) continue;
+      try {
+        k->hooks.check_in_transaction(written[i].second, nullptr, reader);
+      } catch (const ApiError& e) {
+        refuse(i, e);
+      }
+    }
+    outcome->created = input->size() - outcome->errors.size();
+    if (outcome->errors.empty()) return;
+    // Reported in entry order whichever pass refused them.
+    auto entry_number = [](const std::string& e) { return std::stoul(e.substr(6)); };
+    std::stable_sort(outcome->errors.begin(), outcome->errors.end(),
+                     [&](const std::string& a, const std::string& b) { return entry_number(a) < entry_number(b); });
+    throw ImportRefused();
   };
   job.done = [outcome, done = std::move(done)](std::exception_ptr error) {
     if (error) {
@@ -210,7 +231,9 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
 
     const std::string state_field = kind.lifecycle ? kind.lifecycle->field : std::string();
     bool state_changed = !state_field.empty() && string_at(before, state_field) != string_at(after, state_field);
-    bool others_changed = attributes_changed(before, after, state_field, kind.last_update_field);
+    // APIs with one change event (TMF633/634) announce state changes as attribute changes.
+    bool others_changed = attributes_changed(before, after, kind.events.state_change.empty() ? "" : state_field,
+                                             kind.last_update_field);
     if (!state_changed && !others_changed) {  // nothing to write, nothing to announce
       outcome->body = std::move(current->body);
       outcome->version = current->version;

@@ -92,6 +92,12 @@ bool plain_text(std::string_view s) {
   return true;
 }
 
+bool looks_numeric(std::string_view s) {
+  double d = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
 void tmf_match_sql(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   if (argc < 4) {
     sqlite3_result_error(ctx, "tmf_match needs body, path, op and a value", -1);
@@ -111,7 +117,8 @@ void tmf_match_sql(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   for (int i = 3; i < argc; ++i) {
     values.push_back(text(argv[i]));
     // Cheap rejection before parsing: an equality on plain text must appear in the document.
-    if (op == FilterOp::Eq && (!plain_text(values.back()) ||
+    // Not for numbers: 100 may be stored as 1E2.
+    if (op == FilterOp::Eq && (!plain_text(values.back()) || looks_numeric(values.back()) ||
                                body.find(values.back()) != std::string_view::npos))
       any_present = true;
   }

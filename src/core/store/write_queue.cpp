@@ -34,7 +34,14 @@ void WriteQueue::start(CommitListener on_commit) {
 void WriteQueue::submit(WriteJob job) {
   bool wake;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+      // After shutdown nothing will run the job: refuse it now rather than leave its caller
+      // waiting forever.
+      lock.unlock();
+      job.done(std::make_exception_ptr(std::runtime_error("the store is shutting down")));
+      return;
+    }
     queue_.push_back(std::move(job));
     wake = writer_waiting_;
   }

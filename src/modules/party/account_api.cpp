@@ -1,6 +1,7 @@
 // TMF666 Account Management v4: party, billing, settlement and financial accounts. The spec
 // defines create and delete events only for financial accounts; the others announce attribute
-// and state changes alone. accountBalance is read-only in the spec (absent from *_Update).
+// and state changes alone. accountBalance of party-held accounts is read-only in the spec (absent
+// from their *_Update); a financial account's balance may be updated.
 #include "party_kinds.hpp"
 
 namespace tmfd::party {
@@ -33,7 +34,7 @@ ResourceKind account(const char* collection, const char* type, bool party_accoun
       .type = type,
       .mandatory = std::move(mandatory),
       .attributes = std::move(attributes),
-      .immutable = {"accountBalance"},
+      .immutable = party_account ? std::vector<std::string>{"accountBalance"} : std::vector<std::string>{},
       .indexed = {"name", "state", "accountType"},
       .lifecycle = Lifecycle{.field = "state", .initial = "", .states = {}, .transitions = {}, .aliases = {}},
       .events = std::move(events),

@@ -35,6 +35,9 @@ public:
   virtual config::Schema config_schema() const { return {}; }
   // Declares resource kinds and routes, subscribes to events. May throw to refuse to start.
   virtual void start(ModuleContext& context) = 0;
+  // Called in start order once every module started and the store's writer and the bus run,
+  // before the HTTP port opens: the place for work that writes (e.g. loading seed data).
+  virtual void serving(ModuleContext& /*context*/) {}
   // Called in reverse start order on shutdown, after the HTTP front stopped taking requests.
   virtual void stop() noexcept {}
 };

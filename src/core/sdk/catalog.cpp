@@ -1,0 +1,191 @@
+#include <tmfd/catalog.hpp>
+
+#include <tmfd/error.hpp>
+
+namespace tmfd::catalog {
+
+namespace {
+
+std::string path_of(std::string_view base, std::string_view collection) {
+  return std::string(base) + "/" + std::string(collection);
+}
+
+struct DocumentCollection {
+  const char* name;
+  std::string_view base;
+};
+
+// Import order: what is referenced first. References inside one import are checked after every
+// entry is written, so this order is for readability of errors, not a requirement.
+const std::vector<DocumentCollection>& collections() {
+  static const std::vector<DocumentCollection> c = {
+      {"resourceSpecification", kResourceCatalogPath}, {"resourceCandidate", kResourceCatalogPath},
+      {"resourceCategory", kResourceCatalogPath},      {"resourceCatalog", kResourceCatalogPath},
+      {"serviceSpecification", kServiceCatalogPath},   {"serviceCandidate", kServiceCatalogPath},
+      {"serviceCategory", kServiceCatalogPath},        {"serviceCatalog", kServiceCatalogPath},
+      {"productSpecification", kProductCatalogPath},   {"productOfferingPrice", kProductCatalogPath},
+      {"productOffering", kProductCatalogPath},        {"category", kProductCatalogPath},
+      {"catalog", kProductCatalogPath},
+  };
+  return c;
+}
+
+std::optional<json::object> read(Resources& r, std::string_view base, std::string_view collection,
+                                 const std::string& id) {
+  auto found = r.get(path_of(base, collection), id);
+  if (!found) return std::nullopt;
+  return parse_object(found->body);
+}
+
+std::string ref_id(const json::value& ref) {
+  if (!ref.is_object()) return {};
+  auto* id = ref.as_object().if_contains("id");
+  return id && id->is_string() ? std::string(id->get_string()) : std::string();
+}
+
+// Calls f(id) for a reference attribute that is one object or an array of them.
+template <class F> void for_each_ref(const json::object& o, std::string_view attribute, F&& f) {
+  auto* v = o.if_contains(attribute);
+  if (!v) return;
+  if (v->is_array()) {
+    for (const auto& item : v->get_array())
+      if (auto id = ref_id(item); !id.empty()) f(id);
+  } else if (auto id = ref_id(*v); !id.empty()) {
+    f(id);
+  }
+}
+
+bool contains_id(const std::vector<json::object>& list, const std::string& id) {
+  for (const auto& o : list)
+    if (auto* v = o.if_contains("id"); v && v->is_string() && v->get_string() == id) return true;
+  return false;
+}
+
+ApiError broken(const std::string& what) {
+  return ApiError(422, "BROKEN_CATALOG", "Catalog reference missing", what);
+}
+
+} // namespace
+
+bool is_sellable(const json::object& entity, std::string_view now, std::string* why) {
+  auto fail = [why](std::string reason) {
+    if (why) *why = std::move(reason);
+    return false;
+  };
+  auto* status = entity.if_contains("lifecycleStatus");
+  std::string_view s = status && status->is_string() ? std::string_view(status->get_string()) : std::string_view();
+  if (s != "Active" && s != "Launched")
+    return fail("lifecycleStatus is '" + std::string(s) + "', not Active or Launched");
+  if (auto* vf = entity.if_contains("validFor"); vf && vf->is_object()) {
+    const auto& period = vf->get_object();
+    if (auto* start = period.if_contains("startDateTime"); start && start->is_string() && now < start->get_string())
+      return fail("not valid before " + std::string(start->get_string()));
+    if (auto* end = period.if_contains("endDateTime"); end && end->is_string() && now >= end->get_string())
+      return fail("not valid since " + std::string(end->get_string()));
+  }
+  return true;
+}
+
+std::optional<json::object> CatalogQuery::product_offering(const std::string& id) const {
+  return read(resources_, kProductCatalogPath, "productOffering", id);
+}
+std::optional<json::object> CatalogQuery::product_specification(const std::string& id) const {
+  return read(resources_, kProductCatalogPath, "productSpecification", id);
+}
+std::optional<json::object> CatalogQuery::service_specification(const std::string& id) const {
+  return read(resources_, kServiceCatalogPath, "serviceSpecification", id);
+}
+std::optional<json::object> CatalogQuery::resource_specification(const std::string& id) const {
+  return read(resources_, kResourceCatalogPath, "resourceSpecification", id);
+}
+
+ResolvedOffering CatalogQuery::resolve_sellable_offering(const std::string& id, std::string_view now) const {
+  auto offering = product_offering(id);
+  if (!offering) throw ApiError::not_found("productOffering '" + id + "' does not exist");
+  std::string why;
+  if (!is_sellable(*offering, now, &why))
+    throw ApiError(422, "NOT_SELLABLE", "Offering not sellable", "productOffering '" + id + "': " + why);
+
+  ResolvedOffering out;
+  out.offering = *offering;
+  auto add_resource_specs = [&](const json::object& spec) {
+    for_each_ref(spec, "resourceSpecification", [&](const std::string& rid) {
+      if (contains_id(out.resource_specifications, rid)) return;
+      auto rs = resource_specification(rid);
+      if (!rs) throw broken("resourceSpecification '" + rid + "' does not exist");
+      out.resource_specifications.push_back(std::move(*rs));
+    });
+  };
+  for_each_ref(*offering, "productSpecification", [&](const std::string& psid) {
+    auto ps = product_specification(psid);
+    if (!ps) throw broken("productSpecification '" + psid + "' does not exist");
+    add_resource_specs(*ps);
+    // Breadth-first through serviceSpecRelationship, each specification once (cycles end).
+    std::vector<std::string> queue;
+    for_each_ref(*ps, "serviceSpecification", [&](const std::string& sid) { queue.push_back(sid); });
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      if (contains_id(out.service_specifications, queue[i])) continue;
+      auto ss = service_specification(queue[i]);
+      if (!ss) throw broken("serviceSpecification '" + queue[i] + "' does not exist");
+      add_resource_specs(*ss);
+      for_each_ref(*ss, "serviceSpecRelationship", [&](const std::string& sid) { queue.push_back(sid); });
+      out.service_specifications.push_back(std::move(*ss));
+    }
+    out.product_specification = std::move(*ps);
+  });
+  for_each_ref(*offering, "bundledProductOffering", [&](const std::string& bid) {
+    if (bid == id) return;  // a bundle naming itself is not a decomposition
+    out.bundled.push_back(resolve_sellable_offering(bid, now));
+  });
+  return out;
+}
+
+const std::vector<std::string>& document_collections() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& c : collections()) n.emplace_back(c.name);
+    return n;
+  }();
+  return names;
+}
+
+std::vector<ImportEntry> document_entries(const json::object& document) {
+  for (const auto& kv : document) {
+    bool known = false;
+    for (const auto& c : collections()) known = known || kv.key() == c.name;
+    if (!known && kv.key() != "@type" && kv.key() != "description")
+      throw ApiError::bad_request("catalog document: unknown collection '" + std::string(kv.key()) + "'");
+    if (known && !kv.value().is_array())
+      throw ApiError::bad_request("catalog document: '" + std::string(kv.key()) + "' must be an array");
+  }
+  std::vector<ImportEntry> entries;
+  for (const auto& c : collections()) {
+    auto* list = document.if_contains(c.name);
+    if (!list) continue;
+    std::size_t index = 0;
+    for (const auto& item : list->get_array()) {
+      if (!item.is_object())
+        throw ApiError::bad_request("catalog document: " + std::string(c.name) + "[" + std::to_string(index) +
+                                    "] must be an object");
+      entries.push_back({path_of(c.base, c.name), item.get_object()});
+      ++index;
+    }
+  }
+  return entries;
+}
+
+json::object export_document(Resources& resources) {
+  json::object doc;
+  for (const auto& c : collections()) {
+    json::array items;
+    for (std::size_t offset = 0;; offset += 1000) {
+      auto page = resources.list(path_of(c.base, c.name), "limit=1000&offset=" + std::to_string(offset));
+      for (const auto& body : page.bodies) items.push_back(parse_value(body));
+      if (page.bodies.size() < 1000) break;
+    }
+    if (!items.empty()) doc[c.name] = std::move(items);
+  }
+  return doc;
+}
+
+} // namespace tmfd::catalog

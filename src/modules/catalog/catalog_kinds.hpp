@@ -1,0 +1,48 @@
+#pragma once
+// The resource kinds of the catalog module, one function per TMF API, and the helpers they share.
+#include <string>
+#include <vector>
+
+#include <tmfd/catalog.hpp>
+#include <tmfd/resources.hpp>
+
+#include "jobs.hpp"
+#include "references.hpp"
+
+namespace tmfd::catalog_module {
+
+// A kind with the references it holds (checked on write) and its module hooks.
+struct CatalogKind {
+  ResourceKind kind;
+  std::vector<Reference> references;
+  ResourceHooks hooks;
+};
+
+std::vector<CatalogKind> product_catalog_kinds();   // TMF620
+std::vector<CatalogKind> service_catalog_kinds();   // TMF633
+std::vector<CatalogKind> resource_catalog_kinds();  // TMF634
+
+// The TMF lifecycle of catalog entities on lifecycleStatus, starting "In study".
+Lifecycle catalog_lifecycle();
+// importJob and exportJob of one API (the three catalogs each have their own).
+std::vector<CatalogKind> job_kinds(const std::string& base_path, const std::string& api, const JobOptions& options);
+
+inline Attribute str(const char* n) { return {n, AttributeType::String}; }
+inline Attribute date(const char* n) { return {n, AttributeType::DateTime}; }
+inline Attribute arr(const char* n) { return {n, AttributeType::Array}; }
+inline Attribute obj(const char* n) { return {n, AttributeType::Object}; }
+inline Attribute boolean(const char* n) { return {n, AttributeType::Boolean}; }
+inline Attribute number(const char* n) { return {n, AttributeType::Number}; }
+inline Attribute integer(const char* n) { return {n, AttributeType::Integer}; }
+
+// Attributes every versioned catalog entity has.
+std::vector<Attribute> entity_attributes(std::vector<Attribute> own);
+
+// Sets version "1.0" when a new entity has none (the server keeps a version on every entity).
+void default_version(json::object& entity, const json::object* previous);
+
+// Checks characteristic specifications held in `attribute`: each needs a name, cardinalities are
+// non-negative integers with min <= max, and values are objects.
+void check_characteristics(const json::object& entity, const char* attribute);
+
+} // namespace tmfd::catalog_module
