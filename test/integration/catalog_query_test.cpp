@@ -1,0 +1,127 @@
+// The typed in-process catalog query (tmfd/catalog.hpp) against the real catalog plugin, loaded
+// through the plugin loader into a real engine over a temporary SQLite file.
+#include <catch2/catch.hpp>
+
+#include <future>
+
+#include <tmfd/catalog.hpp>
+#include <tmfd/error.hpp>
+
+#include "app/module_context.hpp"
+#include "bus/in_process_bus.hpp"
+#include "http/router.hpp"
+#include "observability/metrics.hpp"
+#include "plugin/loader.hpp"
+#include "resource/engine.hpp"
+#include "store/database.hpp"
+#include "tmfd_process.hpp"
+
+using namespace tmfd;
+
+namespace {
+
+// A kernel without HTTP: store, bus, engine and the catalog module with the demo catalog.
+struct Kernel {
+  std::string dir = test::make_temp_dir();
+  // First member, so destroyed last: the engine holds hooks whose code lives in the plugin.
+  std::vector<std::unique_ptr<plugin::LoadedPlugin>> plugins = plugin::load_plugins(TMFD_PLUGIN_DIR, {"catalog"});
+  observability::Metrics metrics;
+  store::Database db{store::DatabaseOptions{.path = dir + "/tmfd.db"}, metrics};
+  bus::InProcessBus bus{metrics};
+  http::Router router{metrics};
+  resource::Engine engine{db, router, {}};
+  json::object config;
+  std::unique_ptr<app::ModuleContextImpl> context;
+
+  Kernel() {
+    config["demo_catalog"] = TMFD_SOURCE_DIR "/config/demo-catalog.json";
+    context = std::make_unique<app::ModuleContextImpl>("catalog", config, engine, router, bus, db);
+    plugins[0]->module().start(*context);
+    bus.start();
+    db.start_writer([this](std::vector<Event>&& events) { bus.publish(std::move(events)); });
+    plugins[0]->module().serving(*context);
+  }
+  ~Kernel() {
+    db.stop_writer();
+    bus.stop();
+    plugins[0]->module().stop();
+    std::system(("rm -rf '" + dir + "'").c_str());
+  }
+
+  void patch(const std::string& collection, const std::string& id, const char* merge_patch) {
+    std::promise<WriteResult> done;
+    auto result = done.get_future();
+    engine.patch(std::string(catalog::kProductCatalogPath) + "/" + collection, id, parse_object(merge_patch), "test",
+                 [&done](WriteResult r) { done.set_value(std::move(r)); });
+    REQUIRE(result.get().status == 200);
+  }
+};
+
+std::vector<std::string> ids(const std::vector<json::object>& list) {
+  std::vector<std::string> out;
+  for (const auto& o : list) out.emplace_back(o.at("id").as_string());
+  return out;
+}
+
+int status_of(const std::function<void()>& f, std::string* code = nullptr) {
+  try {
+    f();
+  } catch (const ApiError& e) {
+    if (code) *code = e.code();
+    return e.http_status();
+  }
+  return 0;
+}
+
+const char* kNow = "2026-06-01T00:00:00Z";
+
+} // namespace
+
+TEST_CASE("catalog query: an offering resolves to its service and resource specifications") {
+  Kernel k;
+  catalog::CatalogQuery q(k.engine);
+  auto fibre = q.resolve_sellable_offering("po-fibre-1g", kNow);
+  REQUIRE(fibre.product_specification);
+  CHECK(fibre.product_specification->at("id") == "ps-fibre-broadband");
+  // The customer-facing service first, then the resource-facing ones it depends on.
+  CHECK(ids(fibre.service_specifications) ==
+        std::vector<std::string>{"ss-internet-access", "ss-fibre-access", "ss-ip-connectivity"});
+  CHECK(ids(fibre.resource_specifications) ==
+        std::vector<std::string>{"rs-fibre-access-line", "rs-cpe-router", "rs-ipv4-address"});
+  CHECK(fibre.bundled.empty());
+}
+
+TEST_CASE("catalog query: a bundle resolves each bundled offering") {
+  Kernel k;
+  catalog::CatalogQuery q(k.engine);
+  auto bundle = q.resolve_sellable_offering("po-home-bundle", kNow);
+  REQUIRE(bundle.bundled.size() == 2);
+  CHECK(bundle.bundled[0].offering.at("id") == "po-fibre-1g");
+  CHECK(bundle.bundled[1].offering.at("id") == "po-mobile-unlimited");
+  CHECK(ids(bundle.bundled[1].resource_specifications) == std::vector<std::string>{"rs-msisdn", "rs-sim-card"});
+}
+
+TEST_CASE("catalog query: only launched or active offerings inside validFor are sellable") {
+  Kernel k;
+  catalog::CatalogQuery q(k.engine);
+  std::string code;
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", "2023-12-31T23:59:59Z"); }, &code) == 422);
+  CHECK(code == "NOT_SELLABLE");
+  CHECK(status_of([&] { q.resolve_sellable_offering("no-such-offering", kNow); }) == 404);
+
+  k.patch("productOffering", "po-static-ip-addon", R"({"lifecycleStatus":"Retired"})");
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-static-ip-addon", kNow); }, &code) == 422);
+  // A bundle is not sellable when one of its parts is not.
+  k.patch("productOffering", "po-mobile-unlimited", R"({"validFor":{"startDateTime":"2024-01-01T00:00:00Z","endDateTime":"2025-01-01T00:00:00Z"}})");
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-home-bundle", kNow); }, &code) == 422);
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", kNow); }) == 0);
+}
+
+TEST_CASE("catalog query: is_sellable names the rule that failed") {
+  std::string why;
+  auto entity = json::parse(R"({"lifecycleStatus":"In test"})").as_object();
+  CHECK_FALSE(catalog::is_sellable(entity, kNow, &why));
+  CHECK(why.find("In test") != std::string::npos);
+  entity["lifecycleStatus"] = "Active";
+  CHECK(catalog::is_sellable(entity, kNow));
+}
