@@ -22,6 +22,7 @@
 #   DURATION [10s]  CONNECTIONS [32]  WRK_THREADS [1]        wrk settings of the measured runs
 #   SEED_COUNT [100000]  SEED_THREADS [2]  SEED_CONNECTIONS [32]  SEED_TIMEOUT [900] (seconds)
 #   TMFD_THREADS [2]          server.threads of tmfd
+#   SYNCHRONOUS [unset]       storage.synchronous (normal|full); unset: tmfd's default
 #   NGINX_WORKERS [2]         worker_processes of the reference nginx
 #   PAUSE [1]                 seconds of rest between two measured runs
 #   KEEP_TMP [0]              1 keeps the temporary directory (logs, wrk outputs, database)
@@ -43,6 +44,7 @@ SEED_THREADS=${SEED_THREADS:-2}
 SEED_CONNECTIONS=${SEED_CONNECTIONS:-32}
 SEED_TIMEOUT=${SEED_TIMEOUT:-900}
 TMFD_THREADS=${TMFD_THREADS:-2}
+SYNCHRONOUS=${SYNCHRONOUS:-}
 NGINX_WORKERS=${NGINX_WORKERS:-2}
 PAUSE=${PAUSE:-1}
 KEEP_TMP=${KEEP_TMP:-0}
@@ -92,6 +94,7 @@ done
 [ "$SEED_COUNT" -ge 1 ] || die "SEED_COUNT must be at least 1"
 [ "$SEED_CONNECTIONS" -ge "$SEED_THREADS" ] || die "SEED_CONNECTIONS must be >= SEED_THREADS"
 [ "$CONNECTIONS" -ge "$WRK_THREADS" ] || die "CONNECTIONS must be >= WRK_THREADS"
+case "$SYNCHRONOUS" in ""|normal|full) ;; *) die "SYNCHRONOUS must be normal or full" ;; esac
 
 # ---------------------------------------------------------------------------------------------
 # Temporary directory and cleanup (also on Ctrl-C).
@@ -146,7 +149,8 @@ server:
   shutdown_grace_ms: 2000
 storage:
   path: $WORK/tmfd/tmfd.db
-logging:
+${SYNCHRONOUS:+  synchronous: $SYNCHRONOUS
+}logging:
   level: warning
   access_log: false
 plugins:
@@ -155,6 +159,11 @@ modules:
   party:
     enabled: true
 EOF
+
+load_at_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+if awk -v l="$load_at_start" 'BEGIN { exit !(l > 0.5) }'; then
+  echo "party_bench: warning: the machine is not idle (1-minute load $load_at_start); figures will be noisy" >&2
+fi
 
 say "starting tmfd ($TMFD_BIN, $("$TMFD_BIN" --version 2>/dev/null), threads: $TMFD_THREADS)"
 "$TMFD_BIN" --config "$WORK/tmfd/tmfd.yaml" --port-file "$WORK/tmfd/port" \
@@ -349,19 +358,21 @@ run_wrk() { # key round url [lua script]
   P50_LIST[$key]+="$p50 "
   NON2XX[$key]=$((NON2XX[$key] + non2xx))
   SOCKERR[$key]=$((SOCKERR[$key] + sockerr))
-  local flag=""
+  local flag="" load
   if [ "$non2xx" != 0 ] || [ "$sockerr" != 0 ]; then flag="   <-- ERRORS"; fi
-  printf '   %-42s %11s req/s   p50 %9s ms   non-2xx %s   socket errors %s%s\n' \
-    "${LABEL[$key]}" "$rps" "$p50" "$non2xx" "$sockerr" "$flag"
+  load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+  printf '   %-42s %11s req/s   p50 %9s ms   non-2xx %s   socket errors %s   (load %s)%s\n' \
+    "${LABEL[$key]}" "$rps" "$p50" "$non2xx" "$sockerr" "$load" "$flag"
 }
 
 say "measuring: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency, $REPEAT round(s)"
 for ((round = 1; round <= REPEAT; round++)); do
   echo "-- round $round/$REPEAT"
+  # nginx and GET by id back to back: their ratio is a target, so both should see the same machine.
+  run_wrk nginx "$round" "$NGINX_URL";                              sleep "$PAUSE"
   run_wrk get "$round" "$TMFD_URL$API/$ID";                         sleep "$PAUSE"
   run_wrk list "$round" "$TMFD_URL$API?$LIST_QUERY";                sleep "$PAUSE"
-  run_wrk post "$round" "$TMFD_URL$API" "$BENCH_DIR/lua/post.lua";  sleep "$PAUSE"
-  run_wrk nginx "$round" "$NGINX_URL"
+  run_wrk post "$round" "$TMFD_URL$API" "$BENCH_DIR/lua/post.lua"
   [ "$round" -lt "$REPEAT" ] && sleep "$PAUSE"
 done
 
@@ -404,6 +415,7 @@ echo "tmfd party benchmark: $(date -u '+%Y-%m-%d %H:%M:%SZ'), $(nproc) CPU(s), l
 echo "  tmfd $("$TMFD_BIN" --version 2>/dev/null | sed 's/^tmfd //') (git $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO_DIR" diff --quiet HEAD 2>/dev/null || echo '+dirty')), server.threads $TMFD_THREADS;" \
      "nginx $NGINX_WORKERS workers; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION;" \
      "$REPEAT round(s), medians shown"
+echo "  storage.synchronous: ${SYNCHRONOUS:-tmfd default}; build: $BUILD_DIR (${build_type:-default type})"
 echo "  seeding: $SEED_COUNT individuals in ${seed_secs}s (${seed_rate}/s) via POST, X-Total-Count $total"
 echo "  GET-by-id body: $BODY_BYTES bytes (nginx file: $nginx_bytes bytes)"
 echo

@@ -11,9 +11,19 @@ EventNames standard_events(const std::string& type) {
 
 namespace resource {
 
-Event make_event(const ResourceKind& kind, const std::string& event_type,
-                 const json::object& resource, const std::string& resource_id,
-                 const std::string& correlation_id) {
+namespace {
+// Appends "key":"value" with the value escaped as a JSON string.
+void member(std::string& out, const char* key, std::string_view value) {
+  out += '"';
+  out += key;
+  out += "\":";
+  out += json::serialize(json::string_view(value));
+  out += ',';
+}
+} // namespace
+
+Event make_event(const ResourceKind& kind, const std::string& event_type, std::string_view resource_json,
+                 const std::string& resource_id, const std::string& correlation_id) {
   Event e;
   e.event_id = new_uuid();
   e.event_type = event_type;
@@ -21,21 +31,24 @@ Event make_event(const ResourceKind& kind, const std::string& event_type,
   e.resource_type = kind.collection;
   e.resource_id = resource_id;
   e.correlation_id = correlation_id;
-  auto now = now_iso8601();
-  json::object body;
-  body["eventId"] = e.event_id;
-  body["eventTime"] = now;
-  body["eventType"] = event_type;
-  body["correlationId"] = correlation_id;
-  body["domain"] = kind.api;
-  body["title"] = event_type;
-  body["description"] = event_type + " for " + kind.type + " " + resource_id;
-  body["priority"] = "Normal";
-  body["timeOcurred"] = now;
-  json::object payload;
-  payload[kind.collection] = resource;
-  body["event"] = std::move(payload);
-  e.payload = json::serialize(body);
+  const auto now = now_iso8601();
+  std::string& body = e.payload;
+  body.reserve(resource_json.size() + 512);
+  body += '{';
+  member(body, "eventId", e.event_id);
+  member(body, "eventTime", now);
+  member(body, "eventType", event_type);
+  member(body, "correlationId", correlation_id);
+  member(body, "domain", kind.api);
+  member(body, "title", event_type);
+  member(body, "description", event_type + " for " + kind.type + " " + resource_id);
+  member(body, "priority", "Normal");
+  member(body, "timeOcurred", now);
+  body += "\"event\":{";
+  body += json::serialize(json::string_view(kind.collection));
+  body += ':';
+  body += resource_json;
+  body += "}}";
   return e;
 }
 

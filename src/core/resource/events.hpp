@@ -1,6 +1,7 @@
 #pragma once
 // TMF v4 event bodies for resource changes.
 #include <string>
+#include <string_view>
 
 #include <tmfd/event.hpp>
 #include <tmfd/json.hpp>
@@ -10,8 +11,9 @@ namespace tmfd::resource {
 
 // {eventId, eventTime, eventType, correlationId, domain, title, description, priority,
 //  timeOcurred, event: {<collection>: resource}}. `timeOcurred` is the v4 spelling.
-Event make_event(const ResourceKind& kind, const std::string& event_type,
-                 const json::object& resource, const std::string& resource_id,
-                 const std::string& correlation_id);
+// `resource_json` is the resource already serialized: the envelope is written around it rather
+// than serializing the resource a second time.
+Event make_event(const ResourceKind& kind, const std::string& event_type, std::string_view resource_json,
+                 const std::string& resource_id, const std::string& correlation_id);
 
 } // namespace tmfd::resource

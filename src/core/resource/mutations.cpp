@@ -105,7 +105,7 @@ void Engine::do_create(const Kind& k, json::object body, std::string correlation
   auto text = std::make_shared<std::string>(json::serialize(*resource));
   auto event = k.kind.events.create.empty()
                    ? std::make_shared<Event>()
-                   : std::make_shared<Event>(make_event(k.kind, k.kind.events.create, *resource, id, correlation_id));
+                   : std::make_shared<Event>(make_event(k.kind, k.kind.events.create, *text, id, correlation_id));
   const Kind* kp = &k;
   store::WriteJob job;
   job.correlation_id = correlation_id;
@@ -153,9 +153,9 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         json::object resource = prepare_new(k, std::move(entry.body), true);
         std::string id(resource.at("id").get_string());
         if (store::rows::read(txn, k.table, id)) throw ApiError::conflict(k.kind.type + " '" + id + "' already exists");
-        store::rows::insert(txn, k.table, id, json::serialize(resource));
-        if (!k.kind.events.create.empty())
-          txn.emit(make_event(k.kind, k.kind.events.create, resource, id, correlation_id));
+        auto text = json::serialize(resource);
+        store::rows::insert(txn, k.table, id, text);
+        if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, correlation_id));
         written[i] = {&k, std::move(resource)};
       } catch (const ApiError& e) {
         refuse(i, e);
@@ -248,9 +248,9 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
     outcome->version = current->version + 1;
     store::rows::update(txn, kp->table, id, outcome->body, outcome->version);
     if (others_changed && !kind.events.attribute_value_change.empty())
-      txn.emit(make_event(kind, kind.events.attribute_value_change, after, id, correlation_id));
+      txn.emit(make_event(kind, kind.events.attribute_value_change, outcome->body, id, correlation_id));
     if (state_changed && !kind.events.state_change.empty())
-      txn.emit(make_event(kind, kind.events.state_change, after, id, correlation_id));
+      txn.emit(make_event(kind, kind.events.state_change, outcome->body, id, correlation_id));
   };
   job.done = [outcome, done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {200, std::move(outcome->body), outcome->version, {}}));
@@ -276,7 +276,7 @@ void Engine::do_delete(const Kind& k, std::string id, std::string if_match, std:
       kp->hooks.before_delete(resource, reader);
     }
     store::rows::remove(txn, kp->table, id);
-    if (!kind.events.remove.empty()) txn.emit(make_event(kind, kind.events.remove, resource, id, correlation_id));
+    if (!kind.events.remove.empty()) txn.emit(make_event(kind, kind.events.remove, current->body, id, correlation_id));
   };
   job.done = [done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {204, {}, 0, {}}));
