@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# party_bench.sh: throughput and latency of tmfd's party API against the issue's targets.
+# api_bench.sh: throughput and latency of tmfd's party API against the issue's targets.
 #
-#   bench/party_bench.sh            # build/ must hold tmfd and plugins/ (see bench/README.md)
-#   REPEAT=3 bench/party_bench.sh   # every benchmark three times, medians reported
+#   bench/api_bench.sh            # build/ must hold tmfd and plugins/ (see bench/README.md)
+#   REPEAT=3 bench/api_bench.sh   # every benchmark three times, medians reported
 #
 # What it does, in order:
 #   1. starts tmfd on a free loopback port with a throw-away configuration and database;
@@ -13,8 +13,13 @@
 #        POST /tmf-api/party/v4/individual                       (lua/post.lua)
 #        GET  /tmf-api/party/v4/individual?familyName=F42&limit=10
 #        GET  of a static file on nginx (2 workers), as big as the GET-by-id body: the reference;
-#   4. prints a summary with PASS/FAIL against the targets:
-#        GET by id >= 0.6 x nginx, POST >= 10,000 req/s, filtered list >= 5,000 req/s.
+#   4. with CATALOG_OFFERINGS > 0 (default 10000), before tmfd serves: imports a catalog document of
+#      that many offerings and 3x as many specifications with `tmfd import` (timed), then measures
+#        GET  /tmf-api/productCatalogManagement/v4/productOffering/{id}
+#        GET  /tmf-api/productCatalogManagement/v4/productOffering?lifecycleStatus=Launched&name=...
+#   5. prints a summary with PASS/FAIL against the targets:
+#        GET by id >= 0.6 x nginx, POST >= 10,000 req/s, filtered list >= 5,000 req/s;
+#        catalog GET and list >= 0.8 x the party GET and list of the same run; import < 10 s.
 #
 # Environment (defaults in brackets):
 #   BUILD_DIR [<repo>/build]  where tmfd and plugins/ are
@@ -26,6 +31,7 @@
 #   NGINX_WORKERS [2]         worker_processes of the reference nginx
 #   PAUSE [1]                 seconds of rest between two measured runs
 #   KEEP_TMP [0]              1 keeps the temporary directory (logs, wrk outputs, database)
+#   CATALOG_OFFERINGS [10000] offerings of the imported catalog (0: no catalog stage)
 #
 # Exit status: 0 every target met and no run had errors; 1 a target missed or a run had errors;
 # 2 the benchmark could not run (not built, tool missing, server failed to start, seeding failed).
@@ -48,16 +54,21 @@ SYNCHRONOUS=${SYNCHRONOUS:-}
 NGINX_WORKERS=${NGINX_WORKERS:-2}
 PAUSE=${PAUSE:-1}
 KEEP_TMP=${KEEP_TMP:-0}
+CATALOG_OFFERINGS=${CATALOG_OFFERINGS:-10000}
 
 # Targets of the issue.
 TARGET_GET_RATIO=0.6
 TARGET_POST_RPS=10000
 TARGET_LIST_RPS=5000
+TARGET_CATALOG_RATIO=0.8
+TARGET_IMPORT_SECS=10
+CATALOG_API=/tmf-api/productCatalogManagement/v4/productOffering
+CATALOG_LIST_QUERY="lifecycleStatus=Launched&name=Offering%2042&limit=10"
 
 API=/tmf-api/party/v4/individual
 LIST_QUERY="familyName=F42&limit=10"
 
-die() { echo "party_bench: $*" >&2; exit 2; }
+die() { echo "api_bench: $*" >&2; exit 2; }
 say() { echo "== $*"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -73,7 +84,7 @@ or point BUILD_DIR at an existing build."
     ninja -C $BUILD_DIR tmfd_party"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)
 case "$build_type" in
-  Debug|debug) echo "party_bench: warning: $BUILD_DIR is a Debug build; figures will be low" >&2 ;;
+  Debug|debug) echo "api_bench: warning: $BUILD_DIR is a Debug build; figures will be low" >&2 ;;
 esac
 
 missing=()
@@ -87,7 +98,7 @@ fi
 NGINX_BIN=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 
 for v in REPEAT CONNECTIONS WRK_THREADS SEED_COUNT SEED_THREADS SEED_CONNECTIONS SEED_TIMEOUT \
-         TMFD_THREADS NGINX_WORKERS PAUSE; do
+         TMFD_THREADS NGINX_WORKERS PAUSE CATALOG_OFFERINGS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
 [ "$REPEAT" -ge 1 ] || die "REPEAT must be at least 1"
@@ -126,14 +137,14 @@ cleanup() {
   stop_pid "$NGINX_PID" TERM 5
   stop_pid "$TMFD_PID" TERM 10
   if [ "$KEEP_TMP" = 1 ]; then
-    echo "party_bench: kept $WORK"
+    echo "api_bench: kept $WORK"
   else
     rm -rf "$WORK"
   fi
   exit "$status"
 }
 trap cleanup EXIT
-trap 'echo; echo "party_bench: interrupted" >&2; exit 130' INT TERM
+trap 'echo; echo "api_bench: interrupted" >&2; exit 130' INT TERM
 
 now() { date +%s.%N; }
 
@@ -158,11 +169,27 @@ plugins:
 modules:
   party:
     enabled: true
+  catalog:
+    enabled: $([ "$CATALOG_OFFERINGS" -gt 0 ] && echo true || echo false)
 EOF
+
+# The catalog goes in before the server starts, through the same engine rules as importJob.
+import_secs=""
+if [ "$CATALOG_OFFERINGS" -gt 0 ]; then
+  [ -f "$PLUGIN_DIR/tmfd_catalog.so" ] || die "no catalog module at $PLUGIN_DIR/tmfd_catalog.so (ninja -C $BUILD_DIR tmfd_catalog)"
+  say "writing a catalog document: $CATALOG_OFFERINGS offerings, $((3 * CATALOG_OFFERINGS)) specifications"
+  python3 "$BENCH_DIR/make_catalog_document.py" "$CATALOG_OFFERINGS" "$WORK/catalog.json" || die "cannot write the catalog document"
+  import_start=$(now)
+  "$TMFD_BIN" --config "$WORK/tmfd/tmfd.yaml" import "$WORK/catalog.json" >"$WORK/import.log" 2>&1 ||
+    { cat "$WORK/import.log" >&2; die "tmfd import failed"; }
+  import_end=$(now)
+  import_secs=$(awk -v a="$import_start" -v b="$import_end" 'BEGIN { printf "%.2f", b - a }')
+  say "$(grep 'resources imported' "$WORK/import.log") (whole command, start-up included: ${import_secs}s)"
+fi
 
 load_at_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 if awk -v l="$load_at_start" 'BEGIN { exit !(l > 0.5) }'; then
-  echo "party_bench: warning: the machine is not idle (1-minute load $load_at_start); figures will be noisy" >&2
+  echo "api_bench: warning: the machine is not idle (1-minute load $load_at_start); figures will be noisy" >&2
 fi
 
 say "starting tmfd ($TMFD_BIN, $("$TMFD_BIN" --version 2>/dev/null), threads: $TMFD_THREADS)"
@@ -328,11 +355,14 @@ median() { # numbers on stdin
 
 declare -A RPS_LIST P50_LIST NON2XX SOCKERR
 KEYS=(get post list nginx)
+[ "$CATALOG_OFFERINGS" -gt 0 ] && KEYS+=(cget clist)
 declare -A LABEL=(
   [get]="GET  individual/{id}"
   [post]="POST individual"
   [list]="GET  individual?familyName=F42&limit=10"
   [nginx]="nginx static file (reference)"
+  [cget]="GET  productOffering/{id}"
+  [clist]="GET  productOffering?lifecycleStatus&name"
 )
 for k in "${KEYS[@]}"; do RPS_LIST[$k]=""; P50_LIST[$k]=""; NON2XX[$k]=0; SOCKERR[$k]=0; done
 
@@ -372,6 +402,10 @@ for ((round = 1; round <= REPEAT; round++)); do
   run_wrk nginx "$round" "$NGINX_URL";                              sleep "$PAUSE"
   run_wrk get "$round" "$TMFD_URL$API/$ID";                         sleep "$PAUSE"
   run_wrk list "$round" "$TMFD_URL$API?$LIST_QUERY";                sleep "$PAUSE"
+  if [ "$CATALOG_OFFERINGS" -gt 0 ]; then
+    run_wrk cget "$round" "$TMFD_URL$CATALOG_API/po-$((CATALOG_OFFERINGS / 2))"; sleep "$PAUSE"
+    run_wrk clist "$round" "$TMFD_URL$CATALOG_API?$CATALOG_LIST_QUERY";       sleep "$PAUSE"
+  fi
   run_wrk post "$round" "$TMFD_URL$API" "$BENCH_DIR/lua/post.lua"
   [ "$round" -lt "$REPEAT" ] && sleep "$PAUSE"
 done
@@ -406,9 +440,17 @@ V_GET=$(verdict get "$(met "$RATIO" "$TARGET_GET_RATIO")")
 V_POST=$(verdict post "$(met "${RPS[post]}" "$TARGET_POST_RPS")")
 V_LIST=$(verdict list "$(met "${RPS[list]}" "$TARGET_LIST_RPS")")
 V_NGINX="-"
+V_CGET="-"; V_CLIST="-"; V_IMPORT="-"; CGET_RATIO=""; CLIST_RATIO=""
+if [ "$CATALOG_OFFERINGS" -gt 0 ]; then
+  CGET_RATIO=$(awk -v a="${RPS[cget]}" -v b="${RPS[get]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+  CLIST_RATIO=$(awk -v a="${RPS[clist]}" -v b="${RPS[list]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+  V_CGET=$(verdict cget "$(met "$CGET_RATIO" "$TARGET_CATALOG_RATIO")")
+  V_CLIST=$(verdict clist "$(met "$CLIST_RATIO" "$TARGET_CATALOG_RATIO")")
+  if ge "$TARGET_IMPORT_SECS" "$import_secs"; then V_IMPORT=PASS; else V_IMPORT=FAIL; fi
+fi
 if [ "${NON2XX[nginx]}" != 0 ] || [ "${SOCKERR[nginx]}" != 0 ]; then V_NGINX="FAIL (errors)"; fi
 overall=0
-case "$V_GET$V_POST$V_LIST$V_NGINX" in *FAIL*) overall=1 ;; esac
+case "$V_GET$V_POST$V_LIST$V_NGINX$V_CGET$V_CLIST$V_IMPORT" in *FAIL*) overall=1 ;; esac
 
 echo
 echo "tmfd party benchmark: $(date -u '+%Y-%m-%d %H:%M:%SZ'), $(nproc) CPU(s), load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
@@ -429,8 +471,16 @@ row get   ">= ${TARGET_GET_RATIO} x nginx" "$V_GET"
 row post  ">= ${TARGET_POST_RPS} req/s" "$V_POST"
 row list  ">= ${TARGET_LIST_RPS} req/s" "$V_LIST"
 row nginx "(reference)" "$V_NGINX"
+if [ "$CATALOG_OFFERINGS" -gt 0 ]; then
+  row cget  ">= ${TARGET_CATALOG_RATIO} x party GET" "$V_CGET"
+  row clist ">= ${TARGET_CATALOG_RATIO} x party list" "$V_CLIST"
+fi
 echo
 echo "GET by id / nginx = $RATIO   (target >= $TARGET_GET_RATIO)   $V_GET"
+if [ "$CATALOG_OFFERINGS" -gt 0 ]; then
+  echo "catalog GET / party GET = $CGET_RATIO, catalog list / party list = $CLIST_RATIO   (targets >= $TARGET_CATALOG_RATIO)"
+  echo "catalog import: $((4 * CATALOG_OFFERINGS)) entities in ${import_secs}s (tmfd import, start-up included; target < ${TARGET_IMPORT_SECS}s)   $V_IMPORT"
+fi
 if [ "$overall" = 0 ]; then
   echo "RESULT: PASS (all targets met, no errors)"
 else
