@@ -12,13 +12,17 @@ InProcessBus::~InProcessBus() { stop(); }
 
 std::uint64_t InProcessBus::subscribe(std::string subscriber_name, EventHandler handler) {
   std::lock_guard lock(mutex_);
-  subscriptions_.push_back({next_id_, std::move(subscriber_name), std::move(handler)});
+  auto next = std::make_shared<std::vector<Subscription>>(*subscriptions_);
+  next->push_back({next_id_, std::move(subscriber_name), std::move(handler)});
+  subscriptions_ = std::move(next);
   return next_id_++;
 }
 
 void InProcessBus::unsubscribe(std::uint64_t subscription_id) {
   std::lock_guard lock(mutex_);
-  std::erase_if(subscriptions_, [&](const auto& s) { return s.id == subscription_id; });
+  auto next = std::make_shared<std::vector<Subscription>>(*subscriptions_);
+  std::erase_if(*next, [&](const auto& s) { return s.id == subscription_id; });
+  subscriptions_ = std::move(next);
 }
 
 void InProcessBus::publish(std::vector<Event>&& events) {
@@ -45,7 +49,7 @@ void InProcessBus::stop() {
 void InProcessBus::run() {
   for (;;) {
     Event event;
-    std::vector<Subscription> targets;
+    std::shared_ptr<const std::vector<Subscription>> targets;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -55,7 +59,7 @@ void InProcessBus::run() {
       targets = subscriptions_;  // handlers may (un)subscribe while running
     }
     log::CorrelationScope scope(event.correlation_id);
-    for (const auto& s : targets) {
+    for (const auto& s : *targets) {
       try {
         s.handler(event);
       } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 // but never the writer or a client request.
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -42,7 +43,9 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Event> queue_;
-  std::vector<Subscription> subscriptions_;
+  // Replaced, never modified, when someone (un)subscribes: delivery takes a reference to the
+  // current list instead of copying every handler for every event.
+  std::shared_ptr<const std::vector<Subscription>> subscriptions_ = std::make_shared<std::vector<Subscription>>();
   std::uint64_t next_id_ = 1;
   bool stopping_ = false;
   std::thread thread_;
