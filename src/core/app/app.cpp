@@ -186,10 +186,19 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     std::rename((options.port_file + ".tmp").c_str(), options.port_file.c_str());
   }
 
+  // SIGHUP would otherwise end the process without draining; there is no reload to do.
+  boost::asio::signal_set hangups(ioc, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_hangup = [&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    log::warn("app", "SIGHUP ignored: tmfd has no configuration reload; restart it to apply changes");
+    hangups.async_wait(on_hangup);
+  };
+  hangups.async_wait(on_hangup);
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log::info("app", "signal received; draining", {{"signal", std::to_string(sig)}});
+    hangups.cancel();
     drain_then_stop(ioc, server, settings.shutdown_grace_ms);
   });
 

@@ -194,8 +194,9 @@ Server::Server(net::io_context& ioc, ServerLimits limits, Dispatch dispatch, obs
 Server::~Server() { stop_accepting(); }
 
 std::uint16_t Server::listen(const std::string& host, std::uint16_t port) {
-  auto address = net::ip::make_address(host);
-  tcp::endpoint ep(address, port);
+  // A name (e.g. localhost) is resolved once; the first address it gives is the one bound.
+  tcp::resolver resolver(impl_->ioc);
+  tcp::endpoint ep = *resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service).begin();
   impl_->acceptor.open(ep.protocol());
   impl_->acceptor.set_option(net::socket_base::reuse_address(true));
   impl_->acceptor.bind(ep);

@@ -1,5 +1,12 @@
 #include "store/database.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
@@ -48,10 +55,24 @@ struct ThreadReaders {
 };
 thread_local ThreadReaders thread_readers;
 
+// Two processes writing one SQLite file would each believe they are the only writer (and the
+// only one delivering its outbox): refuse the second one.
+int lock_database(const std::string& path) {
+  const std::string lock_path = path + ".lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw SqliteError("cannot create " + lock_path + ": " + std::strerror(errno), SQLITE_CANTOPEN);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw SqliteError("database '" + path + "' is in use by another tmfd process (" + lock_path + " is locked)",
+                      SQLITE_BUSY);
+  }
+  return fd;
+}
+
 } // namespace
 
 Database::Database(DatabaseOptions options, observability::Metrics& metrics)
-    : options_(std::move(options)), instance_id_(next_instance_id++),
+    : options_(std::move(options)), lock_fd_(lock_database(options_.path)), instance_id_(next_instance_id++),
       writer_(options_.path, Connection::Mode::ReadWrite, options_.busy_timeout_ms),
       queue_(writer_, options_.max_group_size, metrics) {
   writer_.exec("PRAGMA journal_mode=WAL");
@@ -70,7 +91,10 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
       " PRIMARY KEY(module, version))");
 }
 
-Database::~Database() { queue_.stop(); }
+Database::~Database() {
+  queue_.stop();
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+}
 
 void Database::ensure_table(const TableSpec& spec) {
   writer_.exec("CREATE TABLE IF NOT EXISTS \"" + spec.name +

@@ -26,6 +26,7 @@ struct DatabaseOptions {
 
 class Database {
 public:
+  // Throws SqliteError when the file cannot be opened, or when another process holds it.
   Database(DatabaseOptions options, observability::Metrics& metrics);
   ~Database();
 
@@ -49,6 +50,7 @@ private:
   Connection& reader();
 
   DatabaseOptions options_;
+  int lock_fd_ = -1;  // an exclusive lock on <path>.lock: one tmfd per database file
   std::uint64_t instance_id_;
   Connection writer_;
   WriteQueue queue_;
