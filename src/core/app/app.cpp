@@ -156,10 +156,13 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
 
   bus.start();
   db.start_writer([&bus](std::vector<Event>&& events) { bus.publish(std::move(events)); });
+  // Modules stop first, while the store still takes writes, so that work they have in hand (an
+  // import job, say) finishes and records its outcome; then the writer commits what is queued,
+  // and the bus delivers what was committed.
   auto shutdown_store = [&] {
-    db.stop_writer();  // commits what is still queued
-    bus.stop();        // delivers what was committed
     stop_modules();
+    db.stop_writer();
+    bus.stop();
   };
   try {
     for (std::size_t i = 0; i < loaded.plugins.size(); ++i) loaded.plugins[i]->module().serving(*contexts[i]);
@@ -179,11 +182,21 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   http::Server server(ioc, settings.limits,
                       [&front](http::Request& r, http::Reply reply) { front.dispatch(r, std::move(reply)); },
                       metrics);
-  std::uint16_t port = server.listen(settings.host, settings.port);
+  std::uint16_t port = 0;
+  try {
+    port = server.listen(settings.host, settings.port);
+  } catch (const std::exception& e) {
+    std::cerr << "tmfd: cannot listen on " << settings.host << ":" << settings.port << ": " << e.what() << "\n";
+    shutdown_store();
+    return 1;
+  }
   log::info("app", "listening", {{"host", settings.host}, {"port", std::to_string(port)}});
   if (!options.port_file.empty()) {
-    std::ofstream(options.port_file + ".tmp") << port << "\n";
-    std::rename((options.port_file + ".tmp").c_str(), options.port_file.c_str());
+    // Written beside, then renamed: a watcher never reads half a number.
+    const std::string tmp = options.port_file + ".tmp";
+    bool written = static_cast<bool>(std::ofstream(tmp) << port << "\n");
+    if (!written || std::rename(tmp.c_str(), options.port_file.c_str()) != 0)
+      log::warn("app", "cannot write the port file", {{"file", options.port_file}});
   }
 
   // SIGHUP would otherwise end the process without draining; there is no reload to do.

@@ -194,9 +194,16 @@ Server::Server(net::io_context& ioc, ServerLimits limits, Dispatch dispatch, obs
 Server::~Server() { stop_accepting(); }
 
 std::uint16_t Server::listen(const std::string& host, std::uint16_t port) {
-  // A name (e.g. localhost) is resolved once; the first address it gives is the one bound.
+  // A name (e.g. localhost) is resolved once and one address bound: IPv4 first, since that is
+  // what most clients try first for such names.
   tcp::resolver resolver(impl_->ioc);
-  tcp::endpoint ep = *resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service).begin();
+  auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service);
+  tcp::endpoint ep = results.begin()->endpoint();
+  for (const auto& r : results)
+    if (r.endpoint().address().is_v4()) {
+      ep = r.endpoint();
+      break;
+    }
   impl_->acceptor.open(ep.protocol());
   impl_->acceptor.set_option(net::socket_base::reuse_address(true));
   impl_->acceptor.bind(ep);

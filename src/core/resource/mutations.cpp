@@ -136,9 +136,17 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
   job.correlation_id = correlation_id;
   job.run = [this, outcome, input, correlation_id](store::WriteTxn& txn) {
     InTransactionReader reader(*this, txn);
+    // Entries are named by position, collection and (when the document gives one) id, so the
+    // operator can find them in the document.
+    std::vector<std::string> labels(input->size());
+    for (std::size_t i = 0; i < input->size(); ++i) {
+      const auto& entry = (*input)[i];
+      labels[i] = entry.collection_path.substr(entry.collection_path.rfind('/') + 1);
+      if (auto* id = entry.body.if_contains("id"); id && id->is_string())
+        labels[i] += " '" + std::string(id->get_string()) + "'";
+    }
     auto refuse = [&](std::size_t i, const ApiError& e) {
-      const auto& path = (*input)[i].collection_path;
-      outcome->errors.push_back("entry " + std::to_string(i + 1) + " (" + path.substr(path.rfind('/') + 1) +
+      outcome->errors.push_back("entry " + std::to_string(i + 1) + " (" + labels[i] +
                                 "): " + (e.detail().empty() ? e.reason() : e.detail()));
     };
     // Pass 1 writes every entry; pass 2 checks references, so entries of one import may refer

@@ -140,13 +140,13 @@ ResolvedOffering CatalogQuery::resolve_sellable_offering(const std::string& id, 
   return out;
 }
 
-const std::vector<std::string>& document_collections() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const auto& c : collections()) n.emplace_back(c.name);
-    return n;
+const std::vector<std::string>& document_collection_paths() {
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> p;
+    for (const auto& c : collections()) p.push_back(path_of(c.base, c.name));
+    return p;
   }();
-  return names;
+  return paths;
 }
 
 std::vector<ImportEntry> document_entries(const json::object& document) {
@@ -178,10 +178,12 @@ json::object export_document(Resources& resources) {
   json::object doc;
   for (const auto& c : collections()) {
     json::array items;
-    for (std::size_t offset = 0;; offset += 1000) {
+    // The server may cap pages below what is asked: advance by what came back, until the total.
+    for (std::size_t offset = 0;;) {
       auto page = resources.list(path_of(c.base, c.name), "limit=1000&offset=" + std::to_string(offset));
       for (const auto& body : page.bodies) items.push_back(parse_value(body));
-      if (page.bodies.size() < 1000) break;
+      offset += page.bodies.size();
+      if (page.bodies.empty() || offset >= page.total) break;
     }
     if (!items.empty()) doc[c.name] = std::move(items);
   }

@@ -97,8 +97,9 @@ public:
 
 private:
   void load_demo_catalog(Resources& resources) {
-    auto offerings = resources.list(std::string(catalog::kProductCatalogPath) + "/productOffering", "limit=1");
-    if (offerings.total > 0) return;  // the operator's catalog, or the demo loaded before
+    // Only into an empty catalog: anything there is the operator's, or the demo loaded before.
+    for (const auto& path : catalog::document_collection_paths())
+      if (resources.list(path, "limit=1").total > 0) return;
     std::ifstream in(demo_catalog_);
     if (!in) throw std::runtime_error("catalog.demo_catalog: cannot read " + demo_catalog_);
     std::stringstream text;

@@ -36,7 +36,12 @@ std::vector<Attribute> entity_attributes(std::vector<Attribute> own) {
 }
 
 void default_version(json::object& entity, const json::object* previous) {
-  if (!previous && !entity.contains("version")) entity["version"] = "1.0";
+  auto* v = entity.if_contains("version");
+  if (v && !v->is_null()) return;
+  // Every entity keeps a version: "1.0" when created without one, the last one when a patch
+  // removes it.
+  auto* before = previous ? previous->if_contains("version") : nullptr;
+  entity["version"] = before ? *before : json::value("1.0");
 }
 
 void check_characteristics(const json::object& entity, const char* attribute) {

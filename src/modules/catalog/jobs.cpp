@@ -22,13 +22,16 @@ const char* kRunning = "Running";
 const char* kSucceeded = "Succeeded";
 const char* kFailed = "Failed";
 
+// With milliseconds, like the engine's creationDate, so completion never sorts before creation.
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
   auto t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char buf[40];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
   return buf;
 }
 
@@ -115,8 +118,13 @@ void JobRunner::resume_unfinished() {
   for (const auto& [domain, base] : apis_)
     for (const char* collection : {"importJob", "exportJob"}) {
       auto path = base + "/" + collection;
-      auto page = resources_.list(path, "status=Not%20Started,Running&limit=1000");
-      for (const auto& body : page.bodies) enqueue({path, std::string(parse_object(body).at("id").as_string())});
+      // Pages as large as the server allows; advance by what came back, until the total.
+      for (std::size_t offset = 0;;) {
+        auto page = resources_.list(path, "status=Not%20Started,Running&limit=1000&offset=" + std::to_string(offset));
+        for (const auto& body : page.bodies) enqueue({path, std::string(parse_object(body).at("id").as_string())});
+        offset += page.bodies.size();
+        if (page.bodies.empty() || offset >= page.total) break;
+      }
     }
 }
 

@@ -63,8 +63,8 @@ private:
 // not an array, or an item that is not an object.
 std::vector<ImportEntry> document_entries(const json::object& document);
 
-// The collection names a catalog document may hold, in import order.
-const std::vector<std::string>& document_collections();
+// The collections a catalog document may hold (full collection paths), in import order.
+const std::vector<std::string>& document_collection_paths();
 
 // Reads every resource of the three catalogs into a catalog document (exportJob).
 json::object export_document(Resources& resources);
