@@ -3,38 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include <tmfd/date_time.hpp>
 #include <tmfd/error.hpp>
 
 namespace tmfd::resource {
 
 namespace {
-
-bool is_date_time(std::string_view s) {
-  // RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm), the spec's `format: date-time`. A plain
-  // date is refused: stored as sent, it would make our own responses break the published schema.
-  auto digits = [&](std::size_t pos, std::size_t n) {
-    if (pos + n > s.size()) return false;
-    for (std::size_t i = pos; i < pos + n; ++i)
-      if (s[i] < '0' || s[i] > '9') return false;
-    return true;
-  };
-  if (!(digits(0, 4) && s.size() >= 10 && s[4] == '-' && digits(5, 2) && s[7] == '-' && digits(8, 2)))
-    return false;
-  if (!(s.size() >= 19 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && digits(11, 2) &&
-        s[13] == ':' && digits(14, 2) && s[16] == ':' && digits(17, 2)))
-    return false;
-  std::size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    std::size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  if (i == s.size()) return false;
-  if (s[i] == 'Z' || s[i] == 'z') return i + 1 == s.size();
-  if (s[i] == '+' || s[i] == '-') return s.size() == i + 6 && digits(i + 1, 2) && s[i + 3] == ':' && digits(i + 4, 2);
-  return false;
-}
 
 const char* type_name(AttributeType t) {
   switch (t) {

@@ -1,5 +1,8 @@
 #include <tmfd/catalog.hpp>
 
+#include <algorithm>
+
+#include <tmfd/date_time.hpp>
 #include <tmfd/error.hpp>
 
 namespace tmfd::catalog {
@@ -78,10 +81,16 @@ bool is_sellable(const json::object& entity, std::string_view now, std::string* 
     return fail("lifecycleStatus is '" + std::string(s) + "', not Active or Launched");
   if (auto* vf = entity.if_contains("validFor"); vf && vf->is_object()) {
     const auto& period = vf->get_object();
-    if (auto* start = period.if_contains("startDateTime"); start && start->is_string() && now < start->get_string())
-      return fail("not valid before " + std::string(start->get_string()));
-    if (auto* end = period.if_contains("endDateTime"); end && end->is_string() && now >= end->get_string())
-      return fail("not valid since " + std::string(end->get_string()));
+    auto at = date_time_ms(now);
+    if (!at) return fail("'" + std::string(now) + "' is not a date-time");
+    auto bound = [&](const char* key) -> std::optional<std::int64_t> {
+      auto* v = period.if_contains(key);
+      return v && v->is_string() ? date_time_ms(v->get_string()) : std::nullopt;
+    };
+    if (auto start = bound("startDateTime"); start && *at < *start)
+      return fail("not valid before " + std::string(period.at("startDateTime").as_string()));
+    if (auto end = bound("endDateTime"); end && *at >= *end)
+      return fail("not valid since " + std::string(period.at("endDateTime").as_string()));
   }
   return true;
 }
@@ -100,6 +109,15 @@ std::optional<json::object> CatalogQuery::resource_specification(const std::stri
 }
 
 ResolvedOffering CatalogQuery::resolve_sellable_offering(const std::string& id, std::string_view now) const {
+  std::vector<std::string> path;
+  return resolve(id, now, path);
+}
+
+ResolvedOffering CatalogQuery::resolve(const std::string& id, std::string_view now, std::vector<std::string>& path) const {
+  // Bundles may (wrongly) contain each other: the offerings being resolved are on `path`.
+  if (std::find(path.begin(), path.end(), id) != path.end())
+    throw broken("productOffering '" + id + "' bundles itself through " + path.front());
+  path.push_back(id);
   auto offering = product_offering(id);
   if (!offering) throw ApiError::not_found("productOffering '" + id + "' does not exist");
   std::string why;
@@ -133,10 +151,9 @@ ResolvedOffering CatalogQuery::resolve_sellable_offering(const std::string& id, 
     }
     out.product_specification = std::move(*ps);
   });
-  for_each_ref(*offering, "bundledProductOffering", [&](const std::string& bid) {
-    if (bid == id) return;  // a bundle naming itself is not a decomposition
-    out.bundled.push_back(resolve_sellable_offering(bid, now));
-  });
+  for_each_ref(*offering, "bundledProductOffering",
+               [&](const std::string& bid) { out.bundled.push_back(resolve(bid, now, path)); });
+  path.pop_back();
   return out;
 }
 

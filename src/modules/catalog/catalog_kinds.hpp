@@ -38,6 +38,10 @@ inline Attribute integer(const char* n) { return {n, AttributeType::Integer}; }
 // Attributes every versioned catalog entity has.
 std::vector<Attribute> entity_attributes(std::vector<Attribute> own);
 
+// validFor.startDateTime and endDateTime, when present, are RFC 3339 date-times (the sellable
+// rule compares them).
+void check_valid_for(const json::object& entity);
+
 // Sets version "1.0" when a new entity has none (the server keeps a version on every entity).
 void default_version(json::object& entity, const json::object* previous);
 

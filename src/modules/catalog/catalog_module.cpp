@@ -47,7 +47,7 @@ public:
   config::Schema config_schema() const override {
     return {text_key("import_directory", "folder that importJob file:// URLs must point inside; empty: off"),
             text_key("export_directory", "folder that exportJob file:// URLs must point inside; empty: off"),
-            text_key("demo_catalog", "catalog document loaded at start when the product catalog is empty")};
+            text_key("demo_catalog", "catalog document loaded at start while the three catalogs are empty")};
   }
 
   void start(ModuleContext& ctx) override {

@@ -1,5 +1,6 @@
 // What the three catalog APIs share: the lifecycle, versioned-entity attributes, characteristic
 // checks.
+#include <tmfd/date_time.hpp>
 #include <tmfd/error.hpp>
 
 #include "catalog_kinds.hpp"
@@ -33,6 +34,16 @@ std::vector<Attribute> entity_attributes(std::vector<Attribute> own) {
                  obj("validFor")})
     own.push_back(a);
   return own;
+}
+
+void check_valid_for(const json::object& entity) {
+  auto* vf = entity.if_contains("validFor");
+  if (!vf || !vf->is_object()) return;  // the engine checks it is an object
+  for (const char* key : {"startDateTime", "endDateTime"}) {
+    auto* v = vf->get_object().if_contains(key);
+    if (v && !v->is_null() && !(v->is_string() && is_date_time(v->get_string())))
+      throw ApiError::invalid_attribute(std::string("validFor.") + key, "must be a date-time string (RFC 3339)");
+  }
 }
 
 void default_version(json::object& entity, const json::object* previous) {

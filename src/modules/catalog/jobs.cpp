@@ -97,8 +97,9 @@ std::string file_in_directory(const std::string& url, const std::string& directo
   auto resolved = fs::weakly_canonical(path, ec);
   if (ec) throw ApiError::invalid_attribute("url", "names a path that cannot be resolved");
   auto rel = resolved.lexically_relative(root);
-  if (rel.empty() || *rel.begin() == "..")
-    throw ApiError::invalid_attribute("url", std::string("must point inside the ") + purpose + " directory");
+  if (rel.empty() || *rel.begin() == ".." || rel == ".")
+    throw ApiError::invalid_attribute("url", std::string("must point to a file inside the ") + purpose + " directory");
+  if (fs::is_directory(resolved, ec)) throw ApiError::invalid_attribute("url", "names a directory, not a file");
   return resolved.string();
 }
 
@@ -110,7 +111,7 @@ void JobRunner::start(EventBus& bus, std::map<std::string, std::string> apis) {
     if (e.event_type != "ImportJobCreateEvent" && e.event_type != "ExportJobCreateEvent") return;
     auto api = apis_.find(e.domain);
     if (api == apis_.end()) return;
-    enqueue({api->second + "/" + e.resource_type, e.resource_id});
+    enqueue({api->second + "/" + e.resource_type, e.resource_id, e.correlation_id});
   });
 }
 
@@ -121,7 +122,8 @@ void JobRunner::resume_unfinished() {
       // Pages as large as the server allows; advance by what came back, until the total.
       for (std::size_t offset = 0;;) {
         auto page = resources_.list(path, "status=Not%20Started,Running&limit=1000&offset=" + std::to_string(offset));
-        for (const auto& body : page.bodies) enqueue({path, std::string(parse_object(body).at("id").as_string())});
+        for (const auto& body : page.bodies)
+          enqueue({path, std::string(parse_object(body).at("id").as_string()), "resumed-job"});
         offset += page.bodies.size();
         if (page.bodies.empty() || offset >= page.total) break;
       }
@@ -176,7 +178,8 @@ void JobRunner::execute(const Job& job) {
   std::string url(resource.at("url").as_string());
   log::info("catalog", is_import ? "import job running" : "export job running", {{"job", job.id}, {"url", url}});
   try {
-    auto note = is_import ? import_from(url) : export_to(url);
+    log::CorrelationScope scope(job.correlation_id);
+    auto note = is_import ? import_from(url, job.correlation_id) : export_to(url);
     set_status(job, kSucceeded, note);
   } catch (const ApiError& e) {
     set_status(job, kFailed, e.detail().empty() ? e.reason() : e.detail());
@@ -185,7 +188,7 @@ void JobRunner::execute(const Job& job) {
   }
 }
 
-std::string JobRunner::import_from(const std::string& url) {
+std::string JobRunner::import_from(const std::string& url, const std::string& correlation_id) {
   auto path = file_in_directory(url, options_.import_directory, "import");
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
@@ -194,7 +197,7 @@ std::string JobRunner::import_from(const std::string& url) {
   auto entries = catalog::document_entries(parse_object(text.str()));
   std::promise<ImportOutcome> promise;
   auto outcome_future = promise.get_future();
-  resources_.import(std::move(entries), std::string(log::current_correlation_id()),
+  resources_.import(std::move(entries), correlation_id,
                     [&promise](ImportOutcome o) { promise.set_value(std::move(o)); });
   auto outcome = outcome_future.get();
   if (!outcome.committed) {
@@ -225,7 +228,7 @@ void JobRunner::set_status(const Job& job, const std::string& status, const std:
   }
   std::promise<WriteResult> promise;
   auto done = promise.get_future();
-  resources_.patch(job.collection_path, job.id, std::move(patch), "job-" + job.id,
+  resources_.patch(job.collection_path, job.id, std::move(patch), job.correlation_id,
                    [&promise](WriteResult r) { promise.set_value(std::move(r)); });
   auto result = done.get();
   if (result.status != 200)

@@ -35,11 +35,12 @@ private:
   struct Job {
     std::string collection_path;  // .../importJob or .../exportJob
     std::string id;
+    std::string correlation_id;   // of the POST that created it: carried into the events it causes
   };
   void enqueue(Job job);
   void run();
   void execute(const Job& job);
-  std::string import_from(const std::string& url);   // returns the success note; throws on failure
+  std::string import_from(const std::string& url, const std::string& correlation_id);  // the success note
   std::string export_to(const std::string& url);
   // Sets status (and completionDate/errorLog when finishing) through the engine, waiting for it.
   void set_status(const Job& job, const std::string& status, const std::string& log);

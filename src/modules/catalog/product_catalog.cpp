@@ -26,6 +26,7 @@ CatalogKind entity(const char* collection, const char* type, std::vector<Attribu
   ResourceHooks hooks;
   hooks.validate = [characteristics](json::object& e, const json::object* previous) {
     default_version(e, previous);
+    check_valid_for(e);
     if (characteristics) check_characteristics(e, characteristics);
   };
   return CatalogKind{ResourceKind{.api = "productCatalog",

@@ -24,6 +24,7 @@ struct Api {
     ResourceHooks hooks;
     hooks.validate = [characteristics](json::object& e, const json::object* previous) {
       default_version(e, previous);
+    check_valid_for(e);
       if (characteristics) check_characteristics(e, characteristics);
     };
     return CatalogKind{ResourceKind{.api = name,

@@ -49,10 +49,12 @@ public:
 
   // Resolves an offering down to resource specifications. Throws ApiError: 404 when the offering
   // does not exist, 422 (code NOT_SELLABLE) when it or a bundled offering is not sellable at
-  // `now`, 422 (code BROKEN_CATALOG) when a referenced specification is missing.
+  // `now`, 422 (code BROKEN_CATALOG) when a referenced specification is missing or bundles
+  // contain each other.
   ResolvedOffering resolve_sellable_offering(const std::string& id, std::string_view now) const;
 
 private:
+  ResolvedOffering resolve(const std::string& id, std::string_view now, std::vector<std::string>& path) const;
   Resources& resources_;
 };
 
