@@ -117,6 +117,26 @@ TEST_CASE("catalog query: only launched or active offerings inside validFor are 
   CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", kNow); }) == 0);
 }
 
+TEST_CASE("catalog query: bundles that contain each other are refused, not recursed into") {
+  Kernel k;
+  catalog::CatalogQuery q(k.engine);
+  k.patch("productOffering", "po-mobile-unlimited",
+          R"({"isBundle":true,"bundledProductOffering":[{"id":"po-home-bundle"}]})");
+  std::string code;
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-home-bundle", kNow); }, &code) == 422);
+  CHECK(code == "BROKEN_CATALOG");
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", kNow); }) == 0);
+}
+
+TEST_CASE("catalog query: validFor bounds are compared as instants") {
+  Kernel k;
+  catalog::CatalogQuery q(k.engine);
+  // 2030-01-01T01:00:00+02:00 is 2029-12-31T23:00:00Z: before the start, whatever the text says.
+  k.patch("productOffering", "po-fibre-1g", R"({"validFor":{"startDateTime":"2030-01-01T00:00:00Z"}})");
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", "2030-01-01T01:00:00+02:00"); }) == 422);
+  CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", "2030-01-01T03:00:00+02:00"); }) == 0);
+}
+
 TEST_CASE("catalog query: is_sellable names the rule that failed") {
   std::string why;
   auto entity = json::parse(R"({"lifecycleStatus":"In test"})").as_object();
