@@ -1,5 +1,6 @@
 #include "http/front.hpp"
 
+#include <atomic>
 #include <chrono>
 
 #include <tmfd/error.hpp>
@@ -66,14 +67,22 @@ void Front::dispatch(Request& req, Reply reply) {
 
   // The handler may answer now or later (writes answer after commit); errors thrown before it
   // hands the reply on are answered here.
-  auto shared_finish = std::make_shared<decltype(finish)>(std::move(finish));
+  // Exactly one reply reaches the connection, even if a handler answered and then threw.
+  struct Once {
+    std::atomic<bool> replied{false};
+    decltype(finish) send;
+    void operator()(Response r) {
+      if (!replied.exchange(true)) send(std::move(r));
+    }
+  };
+  auto once = std::make_shared<Once>(false, std::move(finish));
   try {
-    match.route->handler(req, [shared_finish](Response r) { (*shared_finish)(std::move(r)); });
+    match.route->handler(req, [once](Response r) { (*once)(std::move(r)); });
   } catch (const ApiError& e) {
-    (*shared_finish)(Response::json(e.http_status(), e.body()));
+    (*once)(Response::json(e.http_status(), e.body()));
   } catch (const std::exception& e) {
     log::error("http", "handler failed", {{"path", req.path}, {"error", e.what()}});
-    (*shared_finish)(error_response(500, "INTERNAL_ERROR", "Internal error", "the request could not be processed"));
+    (*once)(error_response(500, "INTERNAL_ERROR", "Internal error", "the request could not be processed"));
   }
 }
 

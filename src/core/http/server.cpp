@@ -126,10 +126,8 @@ private:
     req.body = std::move(breq.body());
 
     server_->in_flight.fetch_add(1, std::memory_order_relaxed);
-    auto self = shared_from_this();
-    auto replied = std::make_shared<std::atomic<bool>>(false);
-    server_->dispatch(req, [self, replied](Response r) {
-      if (replied->exchange(true)) return;  // a handler answering twice is a bug; keep the first
+    // The front guarantees one reply per request (it wraps every handler's reply).
+    server_->dispatch(req, [self = shared_from_this()](Response r) {
       net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     });
   }

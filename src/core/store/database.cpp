@@ -139,6 +139,9 @@ void Database::migrate(const std::string& module, const std::vector<std::string>
 }
 
 void Database::start_writer(WriteQueue::CommitListener on_commit) {
+  // Statistics for the query planner, sampled (analysis_limit) so start-up stays fast on big files.
+  writer_.exec("PRAGMA analysis_limit=1000");
+  writer_.exec("ANALYZE");
   queue_.start(std::move(on_commit));
 }
 

@@ -59,6 +59,20 @@ void WriteQueue::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+// The query planner needs statistics to choose between indexes: with two indexed filters (e.g.
+// lifecycleStatus and name) and none, it may walk the far less selective index. Refresh them after
+// every 10,000 changed rows; analysis_limit (set at open) keeps each run to milliseconds.
+void WriteQueue::refresh_statistics_if_due() {
+  const std::int64_t changes = sqlite3_total_changes64(conn_.raw());
+  if (changes - changes_at_last_analyze_ < 10000) return;
+  changes_at_last_analyze_ = changes;
+  try {
+    conn_.exec("ANALYZE");
+  } catch (const std::exception& e) {
+    log::warn("store", "statistics refresh failed", {{"error", e.what()}});
+  }
+}
+
 void WriteQueue::run() {
   std::vector<WriteJob> group;
   for (;;) {
@@ -112,6 +126,7 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
     }
     log::error("store", "group commit failed; every write of the group is refused");
   }
+  refresh_statistics_if_due();
   metrics_.writer_commits.fetch_add(1, std::memory_order_relaxed);
   metrics_.writer_group_size.observe(static_cast<double>(group.size()));
   metrics_.events_written.fetch_add(committed_events.size(), std::memory_order_relaxed);

@@ -60,6 +60,7 @@ public:
 private:
   void run();
   void commit_group(std::vector<WriteJob>& group);
+  void refresh_statistics_if_due();
 
   Connection& conn_;
   std::size_t max_group_size_;
@@ -70,6 +71,7 @@ private:
   std::deque<WriteJob> queue_;
   bool stopping_ = false;
   bool writer_waiting_ = false;  // wake the writer only when it sleeps: saves a futex call per write
+  std::int64_t changes_at_last_analyze_ = 0;
   std::thread thread_;
 };
 
