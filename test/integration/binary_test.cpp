@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <atomic>
@@ -21,28 +20,24 @@
 #include <thread>
 #include <vector>
 
+#include "database_access.hpp"
 #include "http_client.hpp"
+#include "http_helpers.hpp"
+#include "json_helpers.hpp"
+#include "test_configs.hpp"
+#include "timing.hpp"
 #include "tmfd_process.hpp"
 
-using tmfd::test::HttpClient;
-using tmfd::test::HttpResponse;
-using tmfd::test::make_temp_dir;
-using tmfd::test::run_tmfd;
-using tmfd::test::TmfdOptions;
-using tmfd::test::TmfdProcess;
+using namespace tmfd::test;
 using Catch::Matchers::Contains;
 
 namespace {
-
-const char* kIndividuals = "/tmf-api/party/v4/individual";
 
 // A config file in its own temporary folder, removed afterwards.
 class ConfigFile {
 public:
   explicit ConfigFile(const std::string& yaml) : dir_(make_temp_dir()), path_(dir_ + "/tmfd.yaml") {
-    std::string text = yaml;
-    for (auto pos = text.find("$DIR"); pos != std::string::npos; pos = text.find("$DIR")) text.replace(pos, 4, dir_);
-    std::ofstream(path_) << text;
+    std::ofstream(path_) << replace_dir_placeholder(yaml, dir_);
   }
   ~ConfigFile() { std::system(("rm -rf '" + dir_ + "'").c_str()); }
   ConfigFile(const ConfigFile&) = delete;
@@ -95,21 +90,6 @@ std::string good_yaml_with_line(int line, const std::string& replacement) {
   return y;
 }
 
-// The default test config with keys added to its `server:` block (extra_yaml cannot do this: a
-// second `server:` block is a duplicate key).
-std::string default_yaml_with_server_keys(const std::string& keys) {
-  std::string y = TmfdProcess::default_yaml("$DIR", true);
-  const auto pos = y.find("server:\n");
-  y.insert(pos + 8, keys);
-  return y;
-}
-
-boost::json::object individual(const std::string& given, const std::string& family) {
-  return {{"givenName", given}, {"familyName", family}};
-}
-
-std::string id_of(const HttpResponse& r) { return std::string(r.json().at("id").as_string()); }
-
 // Sets an environment variable for the lifetime of the object (run_tmfd's child inherits it).
 class ScopedEnv {
 public:
@@ -123,42 +103,6 @@ public:
 private:
   std::string name_;
 };
-
-// A read-write SQLite connection of the test's own, used to hold the database's write lock so that
-// tmfd's writer thread blocks: that keeps a request "in flight" for as long as the test wants.
-class WriteLock {
-public:
-  explicit WriteLock(const std::string& path) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-    sqlite3_busy_timeout(db_, 5000);
-    REQUIRE(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
-    held_ = true;
-  }
-  void release() {
-    if (!held_) return;
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    held_ = false;
-  }
-  ~WriteLock() {
-    release();
-    sqlite3_close(db_);
-  }
-  WriteLock(const WriteLock&) = delete;
-  WriteLock& operator=(const WriteLock&) = delete;
-
-private:
-  sqlite3* db_ = nullptr;
-  bool held_ = false;
-};
-
-template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
 
 } // namespace
 
@@ -567,9 +511,7 @@ TEST_CASE("a request in flight when SIGTERM arrives is answered and kept", "[bin
 }
 
 TEST_CASE("the drain gives up after shutdown_grace_ms and the process still exits 0", "[binary][shutdown]") {
-  TmfdOptions options;
-  options.full_yaml = default_yaml_with_server_keys("  shutdown_grace_ms: 200\n");
-  TmfdProcess p(options);
+  TmfdProcess p(with_server_keys("  shutdown_grace_ms: 200\n"));
   auto lock = std::make_unique<WriteLock>(p.database_path());
   const std::uint16_t port = p.port();
   auto pending = std::async(std::launch::async, [port]() -> int {

@@ -9,15 +9,9 @@
 // catalog_jobs_test.cpp.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
-#include <cctype>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <functional>
 #include <map>
-#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -26,24 +20,20 @@
 #include <boost/json.hpp>
 
 #include "http_client.hpp"
-#include "spec_validator.hpp"
+#include "http_helpers.hpp"
+#include "json_helpers.hpp"
+#include "outbox_reader.hpp"
+#include "spec_checks.hpp"
+#include "test_configs.hpp"
+#include "timing.hpp"
 #include "tmfd_process.hpp"
+
+using namespace tmfd::test;
 
 namespace {
 
 namespace json = boost::json;
 using Catch::Matchers::Contains;
-using tmfd::test::find_spec_dir;
-using tmfd::test::HttpClient;
-using tmfd::test::HttpResponse;
-using tmfd::test::SpecValidator;
-using tmfd::test::TmfdOptions;
-using tmfd::test::TmfdProcess;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-const char* kTmf620 = "TMF620-ProductCatalog-v4.0.0.swagger.json";
-const char* kTmf633 = "TMF633-ServiceCatalog-v4.0.0.swagger.json";
-const char* kTmf634 = "TMF634-ResourceCatalog-v4.0.0.swagger.json";
 
 const std::string kProduct = "/tmf-api/productCatalogManagement/v4";
 const std::string kService = "/tmf-api/serviceCatalogManagement/v4";
@@ -53,59 +43,17 @@ const std::string kResource = "/tmf-api/resourceCatalog/v4";
 // The tmfd under test: the catalog module only, optionally with the repository's demo catalog
 // ---------------------------------------------------------------------------------------------
 
-TmfdOptions catalog_options(bool demo = false) {
-  std::string yaml = "server:\n  host: 127.0.0.1\n  port: 0\n  threads: 2\n"
-                     "storage:\n  path: $DIR/tmfd.db\n"
-                     "logging:\n  level: info\n  access_log: false\n"
-                     "plugins:\n  directory: " TMFD_PLUGIN_DIR "\n"
-                     "modules:\n  catalog:\n    enabled: true\n";
-  if (demo) yaml += "    demo_catalog: " TMFD_SOURCE_DIR "/config/demo-catalog.json\n";
-  TmfdOptions o;
-  o.full_yaml = yaml;
-  return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Spec validation
-// ---------------------------------------------------------------------------------------------
-
-const SpecValidator* spec(const std::string& file) {
-  static std::map<std::string, std::optional<SpecValidator>> loaded;
-  auto it = loaded.find(file);
-  if (it == loaded.end()) {
-    auto dir = find_spec_dir();
-    std::optional<SpecValidator> v;
-    if (!dir.empty()) v.emplace(SpecValidator::load(dir + "/" + file));
-    it = loaded.emplace(file, std::move(v)).first;
-  }
-  return it->second ? &*it->second : nullptr;
-}
-
-void check_spec(const json::value& body, const std::string& file, const std::string& definition) {
-  const SpecValidator* s = spec(file);
-  if (!s) {
-    WARN("TMF specs not found (find_spec_dir() is empty): not validating against " << definition);
-    return;
-  }
-  auto problems = s->validate(body, definition);
-  std::string report;
-  for (const auto& p : problems) report += "\n  " + p;
-  INFO(file << " " << definition << " " << json::serialize(body) << report);
-  CHECK(problems.empty());
-}
+TmfdOptions catalog_options(bool demo = false) { return catalog_module_options(false, false, demo); }
 
 // ---------------------------------------------------------------------------------------------
 // The kinds under test
 // ---------------------------------------------------------------------------------------------
 
-json::object obj(const char* text) { return json::parse(text).as_object(); }
-
-struct KindInfo {
-  std::string collection;  // also the key of the resource inside event payloads
+// A kind is the source of its events: EventSource holds its event domain, its collection (also the
+// key of the resource inside event payloads) and its spec file.
+struct KindInfo : EventSource {
   std::string path;        // collection path
   std::string type;        // @type and spec definition name
-  std::string spec_file;
-  std::string domain;      // event domain
   std::vector<std::string> mandatory;
   // Creates what the minimal body refers to (if anything) and returns the minimal body.
   std::function<json::object(HttpClient&)> minimal;
@@ -212,65 +160,7 @@ const KindInfo& kind(const std::string& collection) { return kinds().at(collecti
 // HTTP helpers
 // ---------------------------------------------------------------------------------------------
 
-std::string str(const json::object& o, const std::string& key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-json::object as_object(const HttpResponse& r) {
-  INFO(r.body);
-  json::value v;
-  REQUIRE_NOTHROW(v = r.json());
-  REQUIRE(v.is_object());
-  return v.as_object();
-}
-
-json::array as_array(const HttpResponse& r) {
-  INFO(r.body);
-  json::value v;
-  REQUIRE_NOTHROW(v = r.json());
-  REQUIRE(v.is_array());
-  return v.as_array();
-}
-
-json::object with(json::object base, const json::object& extra) {
-  for (const auto& kv : extra) base[kv.key()] = kv.value();
-  return base;
-}
-
-json::object without(json::object base, const std::string& key) {
-  base.erase(key);
-  return base;
-}
-
 json::object ref_to(const std::string& id, const std::string& name = "x") { return {{"id", id}, {"name", name}}; }
-
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (std::isalnum(static_cast<unsigned char>(ch))) {
-      out += ch;
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(ch));
-      out += buf;
-    }
-  }
-  return out;
-}
-
-HttpResponse post(HttpClient& c, const std::string& path, const json::object& body, Headers extra = {}) {
-  Headers h{{"Content-Type", "application/json"}};
-  for (auto& kv : extra) h.push_back(std::move(kv));
-  return c.request("POST", path, json::serialize(body), h);
-}
-
-HttpResponse patch(HttpClient& c, const std::string& path, const std::string& id, const json::object& body,
-                   Headers extra = {}) {
-  Headers h{{"Content-Type", "application/merge-patch+json"}};
-  for (auto& kv : extra) h.push_back(std::move(kv));
-  return c.request("PATCH", path + "/" + id, json::serialize(body), h);
-}
 
 HttpResponse del(HttpClient& c, const std::string& path, const std::string& id, Headers extra = {}) {
   return c.request("DELETE", path + "/" + id, {}, extra);
@@ -283,140 +173,34 @@ const KindInfo* kind_at(const std::string& path) {
   return nullptr;
 }
 
-void check_spec(const json::value& body, const std::string& path) {
+// Checks a body against the definition of the kind served at `path` (none for other paths).
+void check_spec_at(const json::value& body, const std::string& path) {
   if (const KindInfo* k = kind_at(path)) check_spec(body, k->spec_file, k->type);
 }
 
 json::object post_ok(HttpClient& c, const std::string& path, const json::object& body) {
-  auto r = post(c, path, body);
-  INFO(path << ": " << r.body);
-  REQUIRE(r.status == 201);
-  auto o = as_object(r);
-  check_spec(o, path);
+  auto o = require_object(post_json(c, path, body), 201, path);
+  check_spec_at(o, path);
   return o;
 }
 
 json::object get_ok(HttpClient& c, const std::string& path, const std::string& id, std::string* etag = nullptr) {
   auto r = c.get(path + "/" + id);
-  INFO(path << "/" << id << ": " << r.body);
-  REQUIRE(r.status == 200);
-  auto o = as_object(r);
-  check_spec(o, path);
+  auto o = require_object(r, 200, path + "/" + id);
+  check_spec_at(o, path);
   if (etag) *etag = r.header("etag");
   return o;
 }
 
 json::object patch_ok(HttpClient& c, const std::string& path, const std::string& id, const json::object& body) {
-  auto r = patch(c, path, id, body);
-  INFO(path << "/" << id << " " << json::serialize(body) << ": " << r.body);
-  REQUIRE(r.status == 200);
-  auto o = as_object(r);
-  check_spec(o, path);
+  auto o = require_object(merge_patch(c, path, id, body), 200, path + "/" + id + " " + json::serialize(body));
+  check_spec_at(o, path);
   return o;
 }
 
-std::size_t count(HttpClient& c, const std::string& path, const std::string& query = {}) {
-  auto r = c.get(path + (query.empty() ? "" : "?" + query));
-  INFO(path << "?" << query << ": " << r.body);
-  REQUIRE(r.status == 200);
-  return std::stoul(r.header("x-total-count"));
-}
-
+// A TMF error answer with `status` (see check_typed_error_response), checked against TMF620.
 json::object check_error(const HttpResponse& r, int status, const std::string& mention = {}) {
-  INFO("status " << r.status << " body " << r.body);
-  REQUIRE(r.status == status);
-  auto o = as_object(r);
-  CHECK(!str(o, "code").empty());
-  CHECK(!str(o, "reason").empty());
-  CHECK(str(o, "status") == std::to_string(status));
-  CHECK(str(o, "@type") == "Error");
-  if (!mention.empty()) CHECK_THAT(str(o, "message"), Contains(mention));
-  check_spec(o, kTmf620, "Error");
-  return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The outbox, read straight from the database file (read-only)
-// ---------------------------------------------------------------------------------------------
-
-struct OutboxRow {
-  std::string event_id, event_type, domain, resource_type, resource_id, correlation_id, payload;
-};
-
-std::vector<OutboxRow> outbox(const TmfdProcess& p, const std::string& resource_id = {}) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(p.database_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  std::string sql =
-      "SELECT event_id, event_type, domain, resource_type, resource_id, correlation_id, payload "
-      "FROM tmfd_outbox";
-  if (!resource_id.empty()) sql += " WHERE resource_id = ?1";
-  sql += " ORDER BY seq";
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = sqlite3_errmsg(db);
-    sqlite3_close(db);
-    FAIL("cannot read the outbox: " << msg);
-  }
-  if (!resource_id.empty()) sqlite3_bind_text(st, 1, resource_id.c_str(), -1, SQLITE_TRANSIENT);
-  std::vector<OutboxRow> rows;
-  auto col = [&](int i) {
-    auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-    return std::string(t ? t : "");
-  };
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    rows.push_back({col(0), col(1), col(2), col(3), col(4), col(5), col(6)});
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_DONE);
-  return rows;
-}
-
-std::vector<std::string> types_of(const std::vector<OutboxRow>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(r.event_type);
-  return out;
-}
-
-// An outbox row's payload: the TMF event envelope, the resource under the collection's key, the
-// event name defined by the API, and the payload valid against the spec's event definition.
-void check_event(const OutboxRow& row, const KindInfo& k, const std::string& id,
-                 const json::object* resource = nullptr) {
-  INFO(row.event_type << " " << row.payload);
-  CHECK(row.domain == k.domain);
-  CHECK(row.resource_type == k.collection);
-  CHECK(row.resource_id == id);
-  json::value v;
-  REQUIRE_NOTHROW(v = json::parse(row.payload));
-  REQUIRE(v.is_object());
-  const auto& p = v.as_object();
-  CHECK(str(p, "eventId") == row.event_id);
-  CHECK(str(p, "eventType") == row.event_type);
-  CHECK(!str(p, "eventTime").empty());
-  CHECK(str(p, "correlationId") == row.correlation_id);
-  REQUIRE(p.contains("event"));
-  REQUIRE(p.at("event").is_object());
-  const auto* res = p.at("event").as_object().if_contains(k.collection);
-  REQUIRE(res);
-  REQUIRE(res->is_object());
-  CHECK(str(res->as_object(), "id") == id);
-  if (resource) CHECK(res->as_object() == *resource);
-  if (const SpecValidator* s = spec(k.spec_file)) CHECK(s->has_definition(row.event_type));
-  check_spec(v, k.spec_file, row.event_type);
-}
-
-std::string utc_now_ms() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto secs = system_clock::to_time_t(now);
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  return check_typed_error_response(r, status, kTmf620, mention);
 }
 
 void pause_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
@@ -434,17 +218,12 @@ void round_trip(const KindInfo& k) {
   const json::object body = k.minimal(c);
 
   const std::string before = utc_now_ms();
-  auto r = post(c, k.path, body, {{"X-Correlation-ID", "rt-create"}});
+  auto r = post_json(c, k.path, body, {{"X-Correlation-ID", "rt-create"}});
   INFO(k.collection << ": " << r.body);
   REQUIRE(r.status == 201);
   auto created = as_object(r);
   check_spec(created, k.spec_file, k.type);
-  const std::string id = str(created, "id");
-  REQUIRE(!id.empty());
-  CHECK(str(created, "href") == k.path + "/" + id);
-  CHECK(r.header("location") == k.path + "/" + id);
-  CHECK(r.header("etag") == "\"1\"");
-  CHECK(str(created, "@type") == k.type);
+  const std::string id = check_created(r, created, k.path, k.type);
   for (const auto& kv : body) CHECK(created.at(kv.key()) == kv.value());
   CHECK(str(created, "lifecycleStatus") == "In study");
   CHECK(str(created, "version") == "1.0");
@@ -462,12 +241,12 @@ void round_trip(const KindInfo& k) {
   REQUIRE(items.size() == 1);
   CHECK(items[0].as_object() == created);
   check_spec(items[0], k.spec_file, k.type);
-  CHECK(count(c, k.path, "name=" + url_encode(str(body, "name"))) == 1);
-  CHECK(count(c, k.path, "name=nothing-like-this") == 0);
-  CHECK(count(c, k.path, "lifecycleStatus=In%20study") == 1);
+  CHECK(total_count(c, k.path, "name=" + url_encode(str(body, "name"))) == 1);
+  CHECK(total_count(c, k.path, "name=nothing-like-this") == 0);
+  CHECK(total_count(c, k.path, "lifecycleStatus=In%20study") == 1);
 
   pause_ms(5);
-  auto p = patch(c, k.path, id, k.change, {{"X-Correlation-ID", "rt-change"}});
+  auto p = merge_patch(c, k.path, id, k.change, {{"X-Correlation-ID", "rt-change"}});
   INFO(p.body);
   REQUIRE(p.status == 200);
   CHECK(p.header("etag") == "\"2\"");
@@ -480,7 +259,7 @@ void round_trip(const KindInfo& k) {
   CHECK(get_ok(c, k.path, id) == changed);
 
   pause_ms(5);
-  auto s = patch(c, k.path, id, {{"lifecycleStatus", "In design"}}, {{"X-Correlation-ID", "rt-state"}});
+  auto s = merge_patch(c, k.path, id, {{"lifecycleStatus", "In design"}}, {{"X-Correlation-ID", "rt-state"}});
   INFO(s.body);
   REQUIRE(s.status == 200);
   CHECK(s.header("etag") == "\"3\"");
@@ -492,7 +271,7 @@ void round_trip(const KindInfo& k) {
   auto d = del(c, k.path, id, {{"X-Correlation-ID", "rt-delete"}});
   CHECK(d.status == 204);
   CHECK(c.get(k.path + "/" + id).status == 404);
-  CHECK(count(c, k.path) == 0);
+  CHECK(total_count(c, k.path) == 0);
 
   // Exactly the events the API defines, each carrying the resource as it was then.
   struct Expected {
@@ -506,11 +285,11 @@ void round_trip(const KindInfo& k) {
   if (!k.on_delete.empty()) expected.push_back({k.on_delete, "rt-delete", &designed});
   std::vector<std::string> expected_types;
   for (const auto& e : expected) expected_types.push_back(e.type);
-  auto rows = outbox(tmfd, id);
-  CHECK(types_of(rows) == expected_types);
+  auto rows = read_outbox(tmfd, id);
+  CHECK(event_types(rows) == expected_types);
   REQUIRE(rows.size() == expected.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    check_event(rows[i], k, id, expected[i].body);
+    check_outbox_event(rows[i], k, id, expected[i].body);
     CHECK(rows[i].correlation_id == expected[i].correlation);
   }
 }
@@ -521,25 +300,25 @@ void missing_mandatory(const KindInfo& k) {
   TmfdProcess tmfd(catalog_options());
   HttpClient c(tmfd.port());
   const json::object body = k.minimal(c);
-  const auto events_before = outbox(tmfd).size();
+  const auto events_before = read_outbox(tmfd).size();
   for (const auto& name : k.mandatory) {
     INFO(k.collection << " without " << name);
-    auto e = check_error(post(c, k.path, without(body, name)), 400, name);
+    auto e = check_error(post_json(c, k.path, without(body, name)), 400, name);
     CHECK(str(e, "code") == "MISSING_ATTRIBUTE");
-    check_error(post(c, k.path, with(body, {{name, nullptr}})), 400, name);
-    if (body.at(name).is_string()) check_error(post(c, k.path, with(body, {{name, ""}})), 400, name);
+    check_error(post_json(c, k.path, with(body, {{name, nullptr}})), 400, name);
+    if (body.at(name).is_string()) check_error(post_json(c, k.path, with(body, {{name, ""}})), 400, name);
   }
-  check_error(post(c, k.path, json::object{}), 400);
+  check_error(post_json(c, k.path, json::object{}), 400);
   // A name of the wrong type is refused too.
-  check_error(post(c, k.path, with(body, {{"name", 42}})), 400, "name");
-  CHECK(count(c, k.path) == 0);
-  CHECK(outbox(tmfd).size() == events_before);
+  check_error(post_json(c, k.path, with(body, {{"name", 42}})), 400, "name");
+  CHECK(total_count(c, k.path) == 0);
+  CHECK(read_outbox(tmfd).size() == events_before);
 
   auto created = post_ok(c, k.path, body);
   const std::string id = str(created, "id");
   for (const auto& name : k.mandatory) {
     INFO(k.collection << " patch removing " << name);
-    check_error(patch(c, k.path, id, {{name, nullptr}}), 400, name);
+    check_error(merge_patch(c, k.path, id, {{name, nullptr}}), 400, name);
   }
   std::string etag;
   CHECK(get_ok(c, k.path, id, &etag) == created);
@@ -655,22 +434,21 @@ TEST_CASE("catalog: a product offering announces attribute and state changes sep
   auto state = patch_ok(c, k.path, id, {{"lifecycleStatus", "In design"}});
   auto both = patch_ok(c, k.path, id, {{"lifecycleStatus", "In test"}, {"statusReason", "trial"}});
   // A patch that changes nothing announces nothing.
-  auto same = patch(c, k.path, id, {{"statusReason", "trial"}});
+  auto same = merge_patch(c, k.path, id, {{"statusReason", "trial"}});
   REQUIRE(same.status == 200);
   CHECK(same.header("etag") == "\"4\"");
 
-  auto rows = outbox(tmfd, id);
-  CHECK(types_of(rows) == std::vector<std::string>{"ProductOfferingCreateEvent",
-                                                   "ProductOfferingAttributeValueChangeEvent",
-                                                   "ProductOfferingStateChangeEvent",
-                                                   "ProductOfferingAttributeValueChangeEvent",
-                                                   "ProductOfferingStateChangeEvent"});
+  auto rows = read_outbox(tmfd, id);
+  CHECK(event_types(rows) ==
+        std::vector<std::string>{"ProductOfferingCreateEvent", "ProductOfferingAttributeValueChangeEvent",
+                                 "ProductOfferingStateChangeEvent", "ProductOfferingAttributeValueChangeEvent",
+                                 "ProductOfferingStateChangeEvent"});
   REQUIRE(rows.size() == 5);
-  check_event(rows[0], k, id, &o);
-  check_event(rows[1], k, id, &attr);
-  check_event(rows[2], k, id, &state);
-  check_event(rows[3], k, id, &both);
-  check_event(rows[4], k, id, &both);
+  check_outbox_event(rows[0], k, id, &o);
+  check_outbox_event(rows[1], k, id, &attr);
+  check_outbox_event(rows[2], k, id, &state);
+  check_outbox_event(rows[3], k, id, &both);
+  check_outbox_event(rows[4], k, id, &both);
 }
 
 TEST_CASE("catalog: product specifications, categories and catalogs announce only creation and deletion",
@@ -686,9 +464,9 @@ TEST_CASE("catalog: product specifications, categories and catalogs announce onl
     patch_ok(c, k.path, id, {{"lifecycleStatus", "In design"}});
     patch_ok(c, k.path, id, {{"lifecycleStatus", "In test"}, {"description", "changed again"}});
     REQUIRE(del(c, k.path, id).status == 204);
-    auto rows = outbox(tmfd, id);
-    CHECK(types_of(rows) == std::vector<std::string>{k.type + "CreateEvent", k.type + "DeleteEvent"});
-    for (const auto& row : rows) check_event(row, k, id);
+    auto rows = read_outbox(tmfd, id);
+    CHECK(event_types(rows) == std::vector<std::string>{k.type + "CreateEvent", k.type + "DeleteEvent"});
+    for (const auto& row : rows) check_outbox_event(row, k, id);
   }
 }
 
@@ -703,23 +481,23 @@ TEST_CASE("catalog: TMF633 and TMF634 announce lifecycle changes with <Type>Chan
     const std::string id = str(o, "id");
     auto s1 = patch_ok(c, k.path, id, {{"lifecycleStatus", "In design"}});
     auto s2 = patch_ok(c, k.path, id, {{"lifecycleStatus", "In test"}, {"description", "both at once"}});
-    auto rows = outbox(tmfd, id);
-    CHECK(types_of(rows) == std::vector<std::string>{k.type + "CreateEvent", k.type + "ChangeEvent",
-                                                     k.type + "ChangeEvent"});
+    auto rows = read_outbox(tmfd, id);
+    CHECK(event_types(rows) ==
+          std::vector<std::string>{k.type + "CreateEvent", k.type + "ChangeEvent", k.type + "ChangeEvent"});
     REQUIRE(rows.size() == 3);
-    check_event(rows[0], k, id, &o);
-    check_event(rows[1], k, id, &s1);
-    check_event(rows[2], k, id, &s2);
+    check_outbox_event(rows[0], k, id, &o);
+    check_outbox_event(rows[1], k, id, &s1);
+    check_outbox_event(rows[2], k, id, &s2);
   }
   // The candidate too, which needs a specification.
   const auto& k = kind("serviceCandidate");
   auto body = k.minimal(c);
   auto o = post_ok(c, k.path, body);
   auto s = patch_ok(c, k.path, str(o, "id"), {{"lifecycleStatus", "In design"}});
-  auto rows = outbox(tmfd, str(o, "id"));
-  CHECK(types_of(rows) == std::vector<std::string>{"ServiceCandidateCreateEvent", "ServiceCandidateChangeEvent"});
+  auto rows = read_outbox(tmfd, str(o, "id"));
+  CHECK(event_types(rows) == std::vector<std::string>{"ServiceCandidateCreateEvent", "ServiceCandidateChangeEvent"});
   REQUIRE(rows.size() == 2);
-  check_event(rows[1], k, str(o, "id"), &s);
+  check_outbox_event(rows[1], k, str(o, "id"), &s);
 }
 
 TEST_CASE("catalog: refused requests write neither an entity nor an event", "[catalog][events][errors]") {
@@ -728,14 +506,14 @@ TEST_CASE("catalog: refused requests write neither an entity nor an event", "[ca
   const auto& k = kind("productOffering");
   auto o = post_ok(c, k.path, {{"name", "Kept"}});
   const std::string id = str(o, "id");
-  const auto events = outbox(tmfd).size();
-  check_error(post(c, k.path, {{"description", "no name"}}), 400, "name");
-  check_error(post(c, k.path, {{"name", "x"}, {"productSpecification", ref_to("missing")}}), 400);
-  check_error(patch(c, k.path, id, {{"lifecycleStatus", "Launched"}}), 409);
-  check_error(patch(c, k.path, id, {{"lifecycleStatus", "Sold out"}}), 400);
-  check_error(patch(c, k.path, id, {{"isBundle", true}}), 400);
-  CHECK(outbox(tmfd).size() == events);
-  CHECK(count(c, k.path) == 1);
+  const auto events = read_outbox(tmfd).size();
+  check_error(post_json(c, k.path, {{"description", "no name"}}), 400, "name");
+  check_error(post_json(c, k.path, {{"name", "x"}, {"productSpecification", ref_to("missing")}}), 400);
+  check_error(merge_patch(c, k.path, id, {{"lifecycleStatus", "Launched"}}), 409);
+  check_error(merge_patch(c, k.path, id, {{"lifecycleStatus", "Sold out"}}), 400);
+  check_error(merge_patch(c, k.path, id, {{"isBundle", true}}), 400);
+  CHECK(read_outbox(tmfd).size() == events);
+  CHECK(total_count(c, k.path) == 1);
   CHECK(get_ok(c, k.path, id) == o);
 }
 
@@ -770,12 +548,12 @@ TEST_CASE("catalog: the lifecycle events of a product offering price follow each
   const std::string id = str(o, "id");
   std::vector<json::object> states;
   for (const auto& state : kLegalPath) states.push_back(patch_ok(c, k.path, id, {{"lifecycleStatus", state}}));
-  auto rows = outbox(tmfd, id);
+  auto rows = read_outbox(tmfd, id);
   REQUIRE(rows.size() == 1 + kLegalPath.size());
   CHECK(rows[0].event_type == "ProductOfferingPriceCreateEvent");
   for (std::size_t i = 0; i < kLegalPath.size(); ++i) {
     CHECK(rows[i + 1].event_type == "ProductOfferingPriceStateChangeEvent");
-    check_event(rows[i + 1], k, id, &states[i]);
+    check_outbox_event(rows[i + 1], k, id, &states[i]);
   }
 }
 
@@ -818,19 +596,19 @@ TEST_CASE("catalog: illegal lifecycle jumps are 409 and change nothing", "[catal
       for (const auto& s : path) patch_ok(c, k.path, id, {{"lifecycleStatus", s}});
       std::string etag_before;
       auto before = get_ok(c, k.path, id, &etag_before);
-      const auto events = outbox(tmfd, id).size();
+      const auto events = read_outbox(tmfd, id).size();
       for (const auto& target : refused) {
         INFO(k.collection << ": " << str(before, "lifecycleStatus") << " -> " << target);
-        auto e = check_error(patch(c, k.path, id, {{"lifecycleStatus", target}}), 409, target);
+        auto e = check_error(merge_patch(c, k.path, id, {{"lifecycleStatus", target}}), 409, target);
         CHECK(str(e, "code") == "INVALID_STATE_TRANSITION");
         CHECK_THAT(str(e, "message"), Contains(str(before, "lifecycleStatus")));
         // Also when other attributes ride along: the whole patch is refused.
-        check_error(patch(c, k.path, id, {{"lifecycleStatus", target}, {"description", "sneaked in"}}), 409);
+        check_error(merge_patch(c, k.path, id, {{"lifecycleStatus", target}, {"description", "sneaked in"}}), 409);
       }
       std::string etag_after;
       CHECK(get_ok(c, k.path, id, &etag_after) == before);
       CHECK(etag_after == etag_before);
-      CHECK(outbox(tmfd, id).size() == events);
+      CHECK(read_outbox(tmfd, id).size() == events);
     }
   }
 }
@@ -841,16 +619,16 @@ TEST_CASE("catalog: an unknown lifecycleStatus is 400, on create and on patch", 
   for (const auto& [name, k] : kinds()) {
     INFO(k.collection);
     auto body = k.minimal(c);
-    const auto before = count(c, k.path);
+    const auto before = total_count(c, k.path);
     for (const char* bad : {"Sold out", "launched", "in study", "Deprecated"}) {
-      auto e = check_error(post(c, k.path, with(body, {{"lifecycleStatus", bad}})), 400, "lifecycleStatus");
+      auto e = check_error(post_json(c, k.path, with(body, {{"lifecycleStatus", bad}})), 400, "lifecycleStatus");
       CHECK_THAT(str(e, "message"), Contains(bad));
     }
-    check_error(post(c, k.path, with(body, {{"lifecycleStatus", 3}})), 400, "lifecycleStatus");
-    CHECK(count(c, k.path) == before);
+    check_error(post_json(c, k.path, with(body, {{"lifecycleStatus", 3}})), 400, "lifecycleStatus");
+    CHECK(total_count(c, k.path) == before);
     auto o = post_ok(c, k.path, body);
-    check_error(patch(c, k.path, str(o, "id"), {{"lifecycleStatus", "Sold out"}}), 400, "lifecycleStatus");
-    check_error(patch(c, k.path, str(o, "id"), {{"lifecycleStatus", nullptr}}), 400, "lifecycleStatus");
+    check_error(merge_patch(c, k.path, str(o, "id"), {{"lifecycleStatus", "Sold out"}}), 400, "lifecycleStatus");
+    check_error(merge_patch(c, k.path, str(o, "id"), {{"lifecycleStatus", nullptr}}), 400, "lifecycleStatus");
     CHECK(get_ok(c, k.path, str(o, "id")) == o);
   }
 }
@@ -888,13 +666,13 @@ TEST_CASE("catalog: lastUpdate is the server's: set on create, changed by each c
 
     // A patch of lastUpdate alone changes nothing.
     pause_ms(5);
-    auto r = patch(c, k.path, id, {{"lastUpdate", "2030-01-01T00:00:00Z"}});
+    auto r = merge_patch(c, k.path, id, {{"lastUpdate", "2030-01-01T00:00:00Z"}});
     REQUIRE(r.status == 200);
     CHECK(r.header("etag") == "\"2\"");
     CHECK(str(as_object(r), "lastUpdate") == str(p, "lastUpdate"));
 
     // Nor can a patch remove it.
-    auto n = patch(c, k.path, id, {{"lastUpdate", nullptr}});
+    auto n = merge_patch(c, k.path, id, {{"lastUpdate", nullptr}});
     REQUIRE(n.status == 200);
     CHECK(str(as_object(n), "lastUpdate") == str(p, "lastUpdate"));
 
@@ -917,8 +695,8 @@ TEST_CASE("catalog: version defaults to 1.0, a client's version is kept and may 
     auto v = post_ok(c, k.path, with(body, {{"version", "2.3"}}));
     CHECK(str(v, "version") == "2.3");
     CHECK(str(patch_ok(c, k.path, str(v, "id"), {{"version", "2.4"}}), "version") == "2.4");
-    CHECK(count(c, k.path, "version=2.4") == 1);
-    check_error(post(c, k.path, with(body, {{"version", 2}})), 400, "version");
+    CHECK(total_count(c, k.path, "version=2.4") == 1);
+    check_error(post_json(c, k.path, with(body, {{"version", 2}})), 400, "version");
   }
 }
 
@@ -929,7 +707,7 @@ TEST_CASE("catalog: a patch cannot leave an entity without a version", "[catalog
   HttpClient c(tmfd.port());
   const auto& k = kind("productOffering");
   auto o = post_ok(c, k.path, {{"name", "Versioned"}});
-  auto r = patch(c, k.path, str(o, "id"), {{"version", nullptr}});
+  auto r = merge_patch(c, k.path, str(o, "id"), {{"version", nullptr}});
   INFO(r.body);
   if (r.status == 200) CHECK(!str(as_object(r), "version").empty());
   else CHECK(r.status == 400);
@@ -945,27 +723,28 @@ TEST_CASE("catalog: an offering referring to a missing product specification is 
   TmfdProcess tmfd(catalog_options());
   HttpClient c(tmfd.port());
   const std::string offerings = kProduct + "/productOffering";
-  auto e = check_error(post(c, offerings, {{"name", "Orphan"}, {"productSpecification", ref_to("ps-missing")}}), 400,
-                       "ps-missing");
+  auto e = check_error(post_json(c, offerings, {{"name", "Orphan"}, {"productSpecification", ref_to("ps-missing")}}),
+                       400, "ps-missing");
   CHECK(str(e, "code") == "INVALID_REFERENCE");
   CHECK_THAT(str(e, "message"), Contains("productSpecification"));
-  CHECK(count(c, offerings) == 0);
+  CHECK(total_count(c, offerings) == 0);
 
   // Prices and categories are checked the same way.
-  check_error(post(c, offerings, {{"name", "x"}, {"productOfferingPrice", json::array{ref_to("pop-missing")}}}), 400,
-              "pop-missing");
-  check_error(post(c, offerings, {{"name", "x"}, {"category", json::array{ref_to("cat-missing")}}}), 400, "cat-missing");
+  check_error(post_json(c, offerings, {{"name", "x"}, {"productOfferingPrice", json::array{ref_to("pop-missing")}}}),
+              400, "pop-missing");
+  check_error(post_json(c, offerings, {{"name", "x"}, {"category", json::array{ref_to("cat-missing")}}}), 400,
+              "cat-missing");
   // A reference without an id is no reference.
-  check_error(post(c, offerings, {{"name", "x"}, {"productSpecification", {{"name", "no id"}}}}), 400,
+  check_error(post_json(c, offerings, {{"name", "x"}, {"productSpecification", {{"name", "no id"}}}}), 400,
               "productSpecification");
-  CHECK(count(c, offerings) == 0);
+  CHECK(total_count(c, offerings) == 0);
 
   // With the specification present it is accepted; patching it to a missing one is refused.
   auto ps = post_ok(c, kProduct + "/productSpecification", {{"name", "Fibre"}});
   auto o = post_ok(c, offerings, {{"name", "Fibre 1G"}, {"productSpecification", ref_to(str(ps, "id"), "Fibre")}});
-  check_error(patch(c, offerings, str(o, "id"), {{"productSpecification", ref_to("ps-gone")}}), 400, "ps-gone");
+  check_error(merge_patch(c, offerings, str(o, "id"), {{"productSpecification", ref_to("ps-gone")}}), 400, "ps-gone");
   CHECK(get_ok(c, offerings, str(o, "id")) == o);
-  CHECK(count(c, offerings, "productSpecification.id=" + str(ps, "id")) == 1);
+  CHECK(total_count(c, offerings, "productSpecification.id=" + str(ps, "id")) == 1);
 }
 
 TEST_CASE("catalog: a product specification referring to a missing service or resource specification is 400",
@@ -973,24 +752,28 @@ TEST_CASE("catalog: a product specification referring to a missing service or re
   TmfdProcess tmfd(catalog_options());
   HttpClient c(tmfd.port());
   const std::string specs = kProduct + "/productSpecification";
-  auto e = check_error(post(c, specs, {{"name", "P"}, {"serviceSpecification", json::array{ref_to("ss-missing")}}}), 400,
-                       "ss-missing");
+  auto e =
+      check_error(post_json(c, specs, {{"name", "P"}, {"serviceSpecification", json::array{ref_to("ss-missing")}}}),
+                  400, "ss-missing");
   CHECK(str(e, "code") == "INVALID_REFERENCE");
   CHECK_THAT(str(e, "message"), Contains("serviceSpecification"));
-  e = check_error(post(c, specs, {{"name", "P"}, {"resourceSpecification", json::array{ref_to("rs-missing")}}}), 400,
-                  "rs-missing");
+  e = check_error(post_json(c, specs, {{"name", "P"}, {"resourceSpecification", json::array{ref_to("rs-missing")}}}),
+                  400, "rs-missing");
   CHECK_THAT(str(e, "message"), Contains("resourceSpecification"));
   // One good and one missing reference is still refused.
   auto ss = post_ok(c, kService + "/serviceSpecification", {{"name", "CFS"}});
-  check_error(post(c, specs, {{"name", "P"}, {"serviceSpecification", json::array{ref_to(str(ss, "id")), ref_to("ss-nope")}}}),
-              400, "ss-nope");
-  CHECK(count(c, specs) == 0);
+  check_error(
+      post_json(c, specs,
+                {{"name", "P"}, {"serviceSpecification", json::array{ref_to(str(ss, "id")), ref_to("ss-nope")}}}),
+      400, "ss-nope");
+  CHECK(total_count(c, specs) == 0);
 
   auto rs = post_ok(c, kResource + "/resourceSpecification", {{"name", "Router"}});
   auto ok = post_ok(c, specs, {{"name", "P"},
                                {"serviceSpecification", json::array{ref_to(str(ss, "id"))}},
                                {"resourceSpecification", json::array{ref_to(str(rs, "id"))}}});
-  check_error(patch(c, specs, str(ok, "id"), {{"resourceSpecification", json::array{ref_to("rs-gone")}}}), 400, "rs-gone");
+  check_error(merge_patch(c, specs, str(ok, "id"), {{"resourceSpecification", json::array{ref_to("rs-gone")}}}), 400,
+              "rs-gone");
   CHECK(get_ok(c, specs, str(ok, "id")) == ok);
 }
 
@@ -1000,24 +783,27 @@ TEST_CASE("catalog: a service specification relationship to a missing specificat
   const std::string specs = kService + "/serviceSpecification";
   json::object rel = ref_to("ss-missing");
   rel["relationshipType"] = "dependency";
-  auto e = check_error(post(c, specs, {{"name", "CFS"}, {"serviceSpecRelationship", json::array{rel}}}), 400, "ss-missing");
+  auto e = check_error(post_json(c, specs, {{"name", "CFS"}, {"serviceSpecRelationship", json::array{rel}}}), 400,
+                       "ss-missing");
   CHECK(str(e, "code") == "INVALID_REFERENCE");
   CHECK_THAT(str(e, "message"), Contains("serviceSpecRelationship"));
-  check_error(post(c, specs, {{"name", "CFS"}, {"resourceSpecification", json::array{ref_to("rs-missing")}}}), 400,
+  check_error(post_json(c, specs, {{"name", "CFS"}, {"resourceSpecification", json::array{ref_to("rs-missing")}}}), 400,
               "rs-missing");
-  CHECK(count(c, specs) == 0);
+  CHECK(total_count(c, specs) == 0);
 
   auto rfs = post_ok(c, specs, {{"name", "RFS"}});
   rel["id"] = str(rfs, "id");
   auto cfs = post_ok(c, specs, {{"name", "CFS"}, {"serviceSpecRelationship", json::array{rel}}});
-  CHECK(count(c, specs) == 2);
+  CHECK(total_count(c, specs) == 2);
   // The candidate's specification is checked too.
   const std::string candidates = kService + "/serviceCandidate";
-  check_error(post(c, candidates, {{"name", "C"}, {"serviceSpecification", ref_to("ss-missing")}}), 400, "ss-missing");
+  check_error(post_json(c, candidates, {{"name", "C"}, {"serviceSpecification", ref_to("ss-missing")}}), 400,
+              "ss-missing");
   post_ok(c, candidates, {{"name", "C"}, {"serviceSpecification", ref_to(str(cfs, "id"))}});
   // And the resource candidate's.
-  check_error(post(c, kResource + "/resourceCandidate", {{"name", "R"}, {"resourceSpecification", ref_to("rs-missing")}}),
-              400, "rs-missing");
+  check_error(
+      post_json(c, kResource + "/resourceCandidate", {{"name", "R"}, {"resourceSpecification", ref_to("rs-missing")}}),
+      400, "rs-missing");
 }
 
 TEST_CASE("catalog: a referenced resource specification cannot be deleted until the reference is gone",
@@ -1031,14 +817,14 @@ TEST_CASE("catalog: a referenced resource specification cannot be deleted until 
   const std::string rid = str(rs, "id");
   auto ss = post_ok(c, sspecs, {{"name", "Access"}, {"resourceSpecification", json::array{ref_to(rid)}}});
   auto ps = post_ok(c, pspecs, {{"name", "Broadband"}, {"resourceSpecification", json::array{ref_to(rid)}}});
-  const auto events = outbox(tmfd).size();
+  const auto events = read_outbox(tmfd).size();
 
   auto e = check_error(del(c, rspecs, rid), 409);
   CHECK(str(e, "code") == "STILL_REFERENCED");
   CHECK(get_ok(c, rspecs, rid) == rs);
   CHECK(get_ok(c, sspecs, str(ss, "id")) == ss);
   CHECK(get_ok(c, pspecs, str(ps, "id")) == ps);
-  CHECK(outbox(tmfd).size() == events);
+  CHECK(read_outbox(tmfd).size() == events);
 
   // One reference removed: still referenced by the other.
   patch_ok(c, sspecs, str(ss, "id"), {{"resourceSpecification", json::array{}}});
@@ -1065,18 +851,18 @@ TEST_CASE("catalog: a referenced product specification cannot be deleted until t
   auto ps = post_ok(c, pspecs, {{"name", "Mobile plan"}});
   const std::string pid = str(ps, "id");
   auto o = post_ok(c, offerings, {{"name", "Mobile unlimited"}, {"productSpecification", ref_to(pid)}});
-  const auto events = outbox(tmfd).size();
+  const auto events = read_outbox(tmfd).size();
 
   auto e = check_error(del(c, pspecs, pid), 409, "productOffering");
   CHECK(str(e, "code") == "STILL_REFERENCED");
   CHECK(get_ok(c, pspecs, pid) == ps);
   CHECK(get_ok(c, offerings, str(o, "id")) == o);
-  CHECK(outbox(tmfd).size() == events);
+  CHECK(read_outbox(tmfd).size() == events);
 
   patch_ok(c, offerings, str(o, "id"), {{"productSpecification", nullptr}});
   CHECK(del(c, pspecs, pid).status == 204);
   CHECK(c.get(pspecs + "/" + pid).status == 404);
-  auto rows = outbox(tmfd, pid);
+  auto rows = read_outbox(tmfd, pid);
   REQUIRE(!rows.empty());
   CHECK(rows.back().event_type == "ProductSpecificationDeleteEvent");
 }
@@ -1099,7 +885,7 @@ TEST_CASE("catalog: a referenced product offering price cannot be deleted until 
   // Deleting the offering removes the reference.
   REQUIRE(del(c, offerings, str(o, "id")).status == 204);
   CHECK(del(c, prices, pid).status == 204);
-  CHECK(count(c, prices) == 0);
+  CHECK(total_count(c, prices) == 0);
 }
 
 TEST_CASE("catalog: categories: a parentId to a missing category is 400, a parent with children cannot go",
@@ -1108,16 +894,16 @@ TEST_CASE("catalog: categories: a parentId to a missing category is 400, a paren
   HttpClient c(tmfd.port());
   for (const std::string& path : {kProduct + "/category", kService + "/serviceCategory", kResource + "/resourceCategory"}) {
     INFO(path);
-    auto e = check_error(post(c, path, {{"name", "Child"}, {"parentId", "cat-missing"}}), 400, "cat-missing");
+    auto e = check_error(post_json(c, path, {{"name", "Child"}, {"parentId", "cat-missing"}}), 400, "cat-missing");
     CHECK(str(e, "code") == "INVALID_REFERENCE");
     CHECK_THAT(str(e, "message"), Contains("parentId"));
-    check_error(post(c, path, {{"name", "Child"}, {"parentId", 7}}), 400, "parentId");
-    CHECK(count(c, path) == 0);
+    check_error(post_json(c, path, {{"name", "Child"}, {"parentId", 7}}), 400, "parentId");
+    CHECK(total_count(c, path) == 0);
 
     auto parent = post_ok(c, path, {{"name", "Parent"}, {"isRoot", true}});
     auto child = post_ok(c, path, {{"name", "Child"}, {"parentId", str(parent, "id")}, {"isRoot", false}});
-    CHECK(count(c, path, "parentId=" + str(parent, "id")) == 1);
-    check_error(patch(c, path, str(child, "id"), {{"parentId", "cat-gone"}}), 400, "cat-gone");
+    CHECK(total_count(c, path, "parentId=" + str(parent, "id")) == 1);
+    check_error(merge_patch(c, path, str(child, "id"), {{"parentId", "cat-gone"}}), 400, "cat-gone");
     check_error(del(c, path, str(parent, "id")), 409, "parentId");
     CHECK(get_ok(c, path, str(parent, "id")) == parent);
     REQUIRE(del(c, path, str(child, "id")).status == 204);
@@ -1134,7 +920,7 @@ TEST_CASE("catalog: catalogs refer to existing categories only", "[catalog][refe
       {kResource + "/resourceCatalog", kResource + "/resourceCategory"}};
   for (const auto& [catalogs, categories] : pairs) {
     INFO(catalogs);
-    check_error(post(c, catalogs, {{"name", "Main"}, {"category", json::array{ref_to("nope")}}}), 400, "nope");
+    check_error(post_json(c, catalogs, {{"name", "Main"}, {"category", json::array{ref_to("nope")}}}), 400, "nope");
     auto cat = post_ok(c, categories, {{"name", "Top"}});
     auto catalog = post_ok(c, catalogs, {{"name", "Main"}, {"category", json::array{ref_to(str(cat, "id"))}}});
     check_error(del(c, categories, str(cat, "id")), 409);
@@ -1151,30 +937,36 @@ TEST_CASE("catalog: a bundle must list existing bundled offerings", "[catalog][b
   TmfdProcess tmfd(catalog_options());
   HttpClient c(tmfd.port());
   const std::string offerings = kProduct + "/productOffering";
-  auto e = check_error(post(c, offerings, {{"name", "Bundle"}, {"isBundle", true}}), 400, "bundledProductOffering");
-  check_error(post(c, offerings, {{"name", "Bundle"}, {"isBundle", true}, {"bundledProductOffering", json::array{}}}),
-              400, "bundledProductOffering");
-  e = check_error(post(c, offerings, {{"name", "Bundle"}, {"isBundle", true},
-                                      {"bundledProductOffering", json::array{ref_to("po-missing")}}}),
-                  400, "po-missing");
+  auto e =
+      check_error(post_json(c, offerings, {{"name", "Bundle"}, {"isBundle", true}}), 400, "bundledProductOffering");
+  check_error(
+      post_json(c, offerings, {{"name", "Bundle"}, {"isBundle", true}, {"bundledProductOffering", json::array{}}}), 400,
+      "bundledProductOffering");
+  e = check_error(
+      post_json(
+          c, offerings,
+          {{"name", "Bundle"}, {"isBundle", true}, {"bundledProductOffering", json::array{ref_to("po-missing")}}}),
+      400, "po-missing");
   CHECK(str(e, "code") == "INVALID_REFERENCE");
-  CHECK(count(c, offerings) == 0);
+  CHECK(total_count(c, offerings) == 0);
 
   auto fibre = post_ok(c, offerings, {{"name", "Fibre"}});
   auto mobile = post_ok(c, offerings, {{"name", "Mobile"}});
   // One existing and one missing member is still refused.
-  check_error(post(c, offerings, {{"name", "Bundle"}, {"isBundle", true},
-                                  {"bundledProductOffering", json::array{ref_to(str(fibre, "id")), ref_to("po-missing")}}}),
+  check_error(post_json(c, offerings,
+                        {{"name", "Bundle"},
+                         {"isBundle", true},
+                         {"bundledProductOffering", json::array{ref_to(str(fibre, "id")), ref_to("po-missing")}}}),
               400, "po-missing");
   auto bundle = post_ok(c, offerings, {{"name", "Home bundle"}, {"isBundle", true},
                                        {"bundledProductOffering",
                                         json::array{ref_to(str(fibre, "id")), ref_to(str(mobile, "id"))}}});
   CHECK(bundle.at("bundledProductOffering").as_array().size() == 2);
-  CHECK(count(c, offerings) == 3);
+  CHECK(total_count(c, offerings) == 3);
   // Emptying the bundle, or making a plain offering a bundle without members, is refused.
-  check_error(patch(c, offerings, str(bundle, "id"), {{"bundledProductOffering", json::array{}}}), 400,
+  check_error(merge_patch(c, offerings, str(bundle, "id"), {{"bundledProductOffering", json::array{}}}), 400,
               "bundledProductOffering");
-  check_error(patch(c, offerings, str(fibre, "id"), {{"isBundle", true}}), 400, "bundledProductOffering");
+  check_error(merge_patch(c, offerings, str(fibre, "id"), {{"isBundle", true}}), 400, "bundledProductOffering");
   // A bundled offering cannot be deleted while the bundle holds it.
   check_error(del(c, offerings, str(mobile, "id")), 409, "bundledProductOffering");
   CHECK(get_ok(c, offerings, str(bundle, "id")) == bundle);
@@ -1192,19 +984,24 @@ TEST_CASE("catalog: characteristic specifications need a name and min <= max car
   auto chars = [](const char* text) { return json::parse(text); };
   for (const auto& [path, attr] : holders) {
     INFO(path << " " << attr);
-    auto e = check_error(post(c, path, {{"name", "S"}, {attr, chars(R"([{"name":"speed","minCardinality":2,"maxCardinality":1}])")}}),
-                         400, attr + "[0]");
+    auto e = check_error(
+        post_json(c, path,
+                  {{"name", "S"}, {attr, chars(R"([{"name":"speed","minCardinality":2,"maxCardinality":1}])")}}),
+        400, attr + "[0]");
     CHECK_THAT(str(e, "message"), Contains("minCardinality"));
-    check_error(post(c, path, {{"name", "S"}, {attr, chars(R"([{"valueType":"string","minCardinality":0,"maxCardinality":1}])")}}),
-                400, attr + "[0].name");
-    check_error(post(c, path, {{"name", "S"}, {attr, chars(R"([{"name":"ok"},{"name":""}])")}}), 400, attr + "[1].name");
-    check_error(post(c, path, {{"name", "S"}, {attr, chars(R"([{"name":"n","minCardinality":-1}])")}}), 400,
+    check_error(
+        post_json(c, path,
+                  {{"name", "S"}, {attr, chars(R"([{"valueType":"string","minCardinality":0,"maxCardinality":1}])")}}),
+        400, attr + "[0].name");
+    check_error(post_json(c, path, {{"name", "S"}, {attr, chars(R"([{"name":"ok"},{"name":""}])")}}), 400,
+                attr + "[1].name");
+    check_error(post_json(c, path, {{"name", "S"}, {attr, chars(R"([{"name":"n","minCardinality":-1}])")}}), 400,
                 "minCardinality");
-    check_error(post(c, path, {{"name", "S"}, {attr, chars(R"([{"name":"n","maxCardinality":"1"}])")}}), 400,
+    check_error(post_json(c, path, {{"name", "S"}, {attr, chars(R"([{"name":"n","maxCardinality":"1"}])")}}), 400,
                 "maxCardinality");
-    check_error(post(c, path, {{"name", "S"}, {attr, chars(R"(["speed"])")}}), 400, attr + "[0]");
-    check_error(post(c, path, {{"name", "S"}, {attr, chars(R"({"name":"speed"})")}}), 400, attr);
-    CHECK(count(c, path) == 0);
+    check_error(post_json(c, path, {{"name", "S"}, {attr, chars(R"(["speed"])")}}), 400, attr + "[0]");
+    check_error(post_json(c, path, {{"name", "S"}, {attr, chars(R"({"name":"speed"})")}}), 400, attr);
+    CHECK(total_count(c, path) == 0);
 
     // min == max, a min without a max, and a max alone are fine.
     auto ok = post_ok(c, path, {{"name", "S"},
@@ -1212,9 +1009,10 @@ TEST_CASE("catalog: characteristic specifications need a name and min <= max car
                                                  {"name":"b","minCardinality":3},
                                                  {"name":"c","maxCardinality":0}])")}});
     // A patch cannot break them either.
-    check_error(patch(c, path, str(ok, "id"), {{attr, chars(R"([{"name":"a","minCardinality":5,"maxCardinality":4}])")}}),
-                400, "minCardinality");
-    check_error(patch(c, path, str(ok, "id"), {{attr, chars(R"([{"minCardinality":0}])")}}), 400, "name");
+    check_error(
+        merge_patch(c, path, str(ok, "id"), {{attr, chars(R"([{"name":"a","minCardinality":5,"maxCardinality":4}])")}}),
+        400, "minCardinality");
+    check_error(merge_patch(c, path, str(ok, "id"), {{attr, chars(R"([{"minCardinality":0}])")}}), 400, "name");
     CHECK(get_ok(c, path, str(ok, "id")) == ok);
   }
 }
@@ -1266,7 +1064,7 @@ TEST_CASE("catalog: the demo catalog is loaded at start when configured", "[cata
   const auto& members = bundle.at("bundledProductOffering").as_array();
   REQUIRE(members.size() == 2);
   for (const auto& m : members) CHECK(c.get(offerings + "/" + str(m.as_object(), "id")).status == 200);
-  CHECK(count(c, offerings, "isBundle=true") == 1);
+  CHECK(total_count(c, offerings, "isBundle=true") == 1);
 
   // Filtering on lifecycle and name together.
   auto r = c.get(offerings + "?lifecycleStatus=Launched&name=" + url_encode("Fibre 1 Gbps"));
@@ -1274,15 +1072,15 @@ TEST_CASE("catalog: the demo catalog is loaded at start when configured", "[cata
   auto found = as_array(r);
   REQUIRE(found.size() == 1);
   CHECK(str(found[0].as_object(), "id") == "po-fibre-1g");
-  CHECK(count(c, offerings, "lifecycleStatus=Launched&name=" + url_encode("Mobile unlimited")) == 1);
-  CHECK(count(c, offerings, "lifecycleStatus=Retired&name=" + url_encode("Fibre 1 Gbps")) == 0);
-  CHECK(count(c, offerings, "lifecycleStatus=Launched") == 4);
+  CHECK(total_count(c, offerings, "lifecycleStatus=Launched&name=" + url_encode("Mobile unlimited")) == 1);
+  CHECK(total_count(c, offerings, "lifecycleStatus=Retired&name=" + url_encode("Fibre 1 Gbps")) == 0);
+  CHECK(total_count(c, offerings, "lifecycleStatus=Launched") == 4);
 
   // Its references hold: what the demo refers to cannot be deleted.
   check_error(del(c, kProduct + "/productSpecification", "ps-fibre-broadband"), 409);
   check_error(del(c, kResource + "/resourceSpecification", "rs-cpe-router"), 409);
   // Every demo entity was announced.
-  auto rows = outbox(tmfd);
+  auto rows = read_outbox(tmfd);
   std::size_t total = 0;
   for (const auto& [path, list] : all) total += list.size();
   CHECK(rows.size() == total);
@@ -1300,7 +1098,7 @@ TEST_CASE("catalog: the demo catalog is not loaded twice across a restart", "[ca
     patch_ok(c, kProduct + "/productOffering", "po-static-ip-addon", {{"lifecycleStatus", "Retired"}});
     added = str(post_ok(c, kProduct + "/productOffering", {{"name", "Operator offering"}}), "id");
   }
-  const auto events = outbox(tmfd).size();
+  const auto events = read_outbox(tmfd).size();
   tmfd.restart();
   HttpClient c(tmfd.port());
   auto second = everything(c);
@@ -1308,10 +1106,10 @@ TEST_CASE("catalog: the demo catalog is not loaded twice across a restart", "[ca
     INFO(path);
     CHECK(second[path].size() == list.size() + (path == kProduct + "/productOffering" ? 1 : 0));
   }
-  CHECK(count(c, kProduct + "/productOffering") == 5);
+  CHECK(total_count(c, kProduct + "/productOffering") == 5);
   CHECK(str(get_ok(c, kProduct + "/productOffering", "po-static-ip-addon"), "lifecycleStatus") == "Retired");
   CHECK(c.get(kProduct + "/productOffering/" + added).status == 200);
-  CHECK(outbox(tmfd).size() == events);
+  CHECK(read_outbox(tmfd).size() == events);
   CHECK_THAT(tmfd.log_text(), !Contains("was refused"));
 }
 
@@ -1326,7 +1124,7 @@ TEST_CASE("catalog: a restart after the demo offerings were deleted still starts
       patch_ok(c, kProduct + "/category", id, {{"productOffering", json::array{}}});
     for (const char* id : {"po-home-bundle", "po-fibre-1g", "po-mobile-unlimited", "po-static-ip-addon"})
       REQUIRE(del(c, kProduct + "/productOffering", id).status == 204);
-    REQUIRE(count(c, kProduct + "/productOffering") == 0);
+    REQUIRE(total_count(c, kProduct + "/productOffering") == 0);
   }
   std::string error;
   try {
@@ -1337,7 +1135,7 @@ TEST_CASE("catalog: a restart after the demo offerings were deleted still starts
   INFO(error);
   REQUIRE(error.empty());
   HttpClient c(tmfd.port());
-  CHECK(count(c, kProduct + "/productSpecification") == 3);
+  CHECK(total_count(c, kProduct + "/productSpecification") == 3);
 }
 
 TEST_CASE("catalog: without demo_catalog the catalogs start empty", "[catalog][demo]") {

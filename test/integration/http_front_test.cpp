@@ -20,28 +20,16 @@
 #include <vector>
 
 #include "http_client.hpp"
+#include "http_helpers.hpp"
+#include "test_configs.hpp"
+#include "timing.hpp"
 #include "tmfd_process.hpp"
 
-using tmfd::test::HttpClient;
-using tmfd::test::HttpResponse;
-using tmfd::test::TmfdOptions;
-using tmfd::test::TmfdProcess;
+using namespace tmfd::test;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 
 namespace {
-
-const char* kIndividuals = "/tmf-api/party/v4/individual";
-
-// The default test config with keys added to its `server:` block (extra_yaml cannot do this: a
-// second `server:` block is a duplicate key).
-TmfdOptions with_server_keys(const std::string& keys) {
-  std::string y = TmfdProcess::default_yaml("$DIR", true);
-  y.insert(y.find("server:\n") + 8, keys);
-  TmfdOptions o;
-  o.full_yaml = y;
-  return o;
-}
 
 bool is_uuid_v4(const std::string& s) {
   static const std::regex re("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
@@ -190,23 +178,6 @@ std::string get_request(const std::string& target, const std::string& extra_head
 std::string post_request(const std::string& target, const std::string& body, const std::string& extra_headers = {}) {
   return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
-}
-
-template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
-
-// The value of an unlabelled metric line "name value", or -1.
-double metric_value(const std::string& text, const std::string& name_with_labels) {
-  auto pos = text.find("\n" + name_with_labels + " ");
-  if (pos == std::string::npos) return -1;
-  pos += 1 + name_with_labels.size() + 1;
-  return std::stod(text.substr(pos, text.find('\n', pos) - pos));
 }
 
 } // namespace

@@ -5,14 +5,8 @@
 // the published swagger files when they are present.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
-#include <cctype>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <map>
-#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -21,44 +15,35 @@
 #include <boost/json.hpp>
 
 #include "http_client.hpp"
-#include "spec_validator.hpp"
+#include "http_helpers.hpp"
+#include "json_helpers.hpp"
+#include "outbox_reader.hpp"
+#include "spec_checks.hpp"
+#include "timing.hpp"
 #include "tmfd_process.hpp"
+
+using namespace tmfd::test;
 
 namespace {
 
 namespace json = boost::json;
-using Catch::Matchers::Contains;
-using tmfd::test::find_spec_dir;
-using tmfd::test::HttpClient;
-using tmfd::test::HttpResponse;
-using tmfd::test::SpecValidator;
-using tmfd::test::TmfdProcess;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // ---------------------------------------------------------------------------------------------
 // The kinds under test
 // ---------------------------------------------------------------------------------------------
 
-struct KindInfo {
-  std::string collection;   // also the key of the resource inside event payloads
+// A kind is the source of its events: EventSource holds its event domain (the API's short name),
+// its collection (also the key of the resource inside event payloads) and its spec file.
+struct KindInfo : EventSource {
   std::string path;         // collection path
   std::string type;         // @type and spec definition name
-  std::string spec_file;    // in the spec folder
   std::string table;        // SQLite table r_<api>_<collection>
-  std::string domain;       // event domain (the API's short name)
   std::vector<std::string> mandatory;
   json::object minimal;     // a spec-valid body with the mandatory attributes only
   json::object change;      // a merge patch changing ordinary attributes
   std::string filter_attr;  // an attribute of `minimal` to filter the list on
   bool create_event = true; // the API defines <Type>CreateEvent (and <Type>DeleteEvent)
 };
-
-const char* kTmf632 = "TMF632-Party-v4.0.0.swagger.json";
-const char* kTmf669 = "TMF669-PartyRole-v4.0.0.swagger.json";
-const char* kTmf629 = "TMF629-Customer-v4.0.0.swagger.json";
-const char* kTmf666 = "TMF666-Account-v4.0.0.swagger.json";
-
-json::object obj(const char* text) { return json::parse(text).as_object(); }
 
 KindInfo account_kind(const std::string& collection, const std::string& type, bool party_account) {
   KindInfo k;
@@ -152,200 +137,48 @@ const std::map<std::string, KindInfo>& kinds() {
 const KindInfo& kind(const std::string& collection) { return kinds().at(collection); }
 
 // ---------------------------------------------------------------------------------------------
-// Spec validation
+// Spec validation and HTTP helpers
 // ---------------------------------------------------------------------------------------------
 
-const SpecValidator* spec(const std::string& file) {
-  static std::map<std::string, std::optional<SpecValidator>> loaded;
-  auto it = loaded.find(file);
-  if (it == loaded.end()) {
-    auto dir = find_spec_dir();
-    std::optional<SpecValidator> v;
-    if (!dir.empty()) v.emplace(SpecValidator::load(dir + "/" + file));
-    it = loaded.emplace(file, std::move(v)).first;
-  }
-  return it->second ? &*it->second : nullptr;
+// Checks a body against the kind's definition in its API's spec.
+void check_spec(const json::value& body, const KindInfo& k) {
+  tmfd::test::check_spec(body, k.spec_file, k.type);
 }
 
-void check_spec(const json::value& body, const std::string& file, const std::string& definition) {
-  const SpecValidator* s = spec(file);
-  if (!s) {
-    WARN("TMF specs not found (find_spec_dir() is empty): not validating against " << definition);
-    return;
-  }
-  auto problems = s->validate(body, definition);
-  std::string report;
-  for (const auto& p : problems) report += "\n  " + p;
-  INFO(file << " " << definition << " " << json::serialize(body) << report);
-  CHECK(problems.empty());
-}
-
-void check_spec(const json::value& body, const KindInfo& k) { check_spec(body, k.spec_file, k.type); }
-
-// ---------------------------------------------------------------------------------------------
-// HTTP helpers
-// ---------------------------------------------------------------------------------------------
-
-std::string str(const json::object& o, const std::string& key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-json::object as_object(const HttpResponse& r) {
-  INFO(r.body);
-  json::value v;
-  REQUIRE_NOTHROW(v = r.json());
-  REQUIRE(v.is_object());
-  return v.as_object();
-}
-
-json::object with(json::object base, const json::object& extra) {
-  for (const auto& kv : extra) base[kv.key()] = kv.value();
-  return base;
-}
-
-json::object without(json::object base, const std::string& key) {
-  base.erase(key);
-  return base;
-}
-
+// POSTs a body to the kind's collection.
 HttpResponse post(HttpClient& c, const KindInfo& k, const json::object& body, Headers extra = {}) {
-  Headers h{{"Content-Type", "application/json"}};
-  for (auto& kv : extra) h.push_back(std::move(kv));
-  return c.request("POST", k.path, json::serialize(body), h);
+  return post_json(c, k.path, body, std::move(extra));
 }
 
+// Merge-patches one entity of the kind.
 HttpResponse patch(HttpClient& c, const KindInfo& k, const std::string& id, const json::object& body,
                    Headers extra = {}) {
-  Headers h{{"Content-Type", "application/merge-patch+json"}};
-  for (auto& kv : extra) h.push_back(std::move(kv));
-  return c.request("PATCH", k.path + "/" + id, json::serialize(body), h);
+  return merge_patch(c, k.path, id, body, std::move(extra));
 }
 
 json::object create(HttpClient& c, const KindInfo& k, const json::object& body) {
-  auto r = post(c, k, body);
-  INFO(k.collection << ": " << r.body);
-  REQUIRE(r.status == 201);
-  auto o = as_object(r);
+  auto o = require_object(post(c, k, body), 201, k.collection);
   check_spec(o, k);
   return o;
 }
 
 json::object fetch(HttpClient& c, const KindInfo& k, const std::string& id, std::string* etag = nullptr) {
   auto r = c.get(k.path + "/" + id);
-  INFO(k.collection << ": " << r.body);
-  REQUIRE(r.status == 200);
-  auto o = as_object(r);
+  auto o = require_object(r, 200, k.collection);
   check_spec(o, k);
   if (etag) *etag = r.header("etag");
   return o;
 }
 
 json::object patched(HttpClient& c, const KindInfo& k, const std::string& id, const json::object& body) {
-  auto r = patch(c, k, id, body);
-  INFO(k.collection << ": " << r.body);
-  REQUIRE(r.status == 200);
-  auto o = as_object(r);
+  auto o = require_object(patch(c, k, id, body), 200, k.collection);
   check_spec(o, k);
   return o;
 }
 
+// A TMF error answer with `status` (see check_typed_error_response), checked against TMF632.
 json::object check_error(const HttpResponse& r, int status, const std::string& mention = {}) {
-  INFO("status " << r.status << " body " << r.body);
-  REQUIRE(r.status == status);
-  auto o = as_object(r);
-  CHECK(!str(o, "code").empty());
-  CHECK(!str(o, "reason").empty());
-  CHECK(str(o, "status") == std::to_string(status));
-  CHECK(str(o, "@type") == "Error");
-  if (!mention.empty()) CHECK_THAT(str(o, "message"), Contains(mention));
-  check_spec(o, kTmf632, "Error");
-  return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The outbox, read straight from the database file
-// ---------------------------------------------------------------------------------------------
-
-struct OutboxRow {
-  std::string event_id, event_type, domain, resource_type, resource_id, correlation_id, payload;
-};
-
-std::vector<OutboxRow> outbox(const TmfdProcess& p, const std::string& resource_id = {}) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(p.database_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  std::string sql =
-      "SELECT event_id, event_type, domain, resource_type, resource_id, correlation_id, payload "
-      "FROM tmfd_outbox";
-  if (!resource_id.empty()) sql += " WHERE resource_id = ?1";
-  sql += " ORDER BY seq";
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = sqlite3_errmsg(db);
-    sqlite3_close(db);
-    FAIL("cannot read the outbox: " << msg);
-  }
-  if (!resource_id.empty()) sqlite3_bind_text(st, 1, resource_id.c_str(), -1, SQLITE_TRANSIENT);
-  std::vector<OutboxRow> rows;
-  auto col = [&](int i) {
-    auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-    return std::string(t ? t : "");
-  };
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) rows.push_back({col(0), col(1), col(2), col(3), col(4), col(5), col(6)});
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_DONE);
-  return rows;
-}
-
-std::vector<std::string> types_of(const std::vector<OutboxRow>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(r.event_type);
-  return out;
-}
-
-// Checks an outbox row's payload: the TMF event envelope, the resource under the collection's
-// key, and the spec's definition of the event.
-void check_event(const OutboxRow& row, const KindInfo& k, const std::string& id,
-                 const json::object* resource = nullptr) {
-  INFO(row.event_type << " " << row.payload);
-  CHECK(row.domain == k.domain);
-  CHECK(row.resource_type == k.collection);
-  CHECK(row.resource_id == id);
-  json::value v;
-  REQUIRE_NOTHROW(v = json::parse(row.payload));
-  REQUIRE(v.is_object());
-  const auto& p = v.as_object();
-  CHECK(str(p, "eventId") == row.event_id);
-  CHECK(str(p, "eventType") == row.event_type);
-  CHECK(!str(p, "eventTime").empty());
-  CHECK(str(p, "correlationId") == row.correlation_id);
-  REQUIRE(p.contains("event"));
-  REQUIRE(p.at("event").is_object());
-  const auto* res = p.at("event").as_object().if_contains(k.collection);
-  REQUIRE(res);
-  REQUIRE(res->is_object());
-  CHECK(str(res->as_object(), "id") == id);
-  if (resource) CHECK(res->as_object() == *resource);
-  // The event type must be one the API publishes.
-  const SpecValidator* s = spec(k.spec_file);
-  if (s) CHECK(s->has_definition(row.event_type));
-  check_spec(v, k.spec_file, row.event_type);
-}
-
-std::string utc_now_ms() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto secs = system_clock::to_time_t(now);
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  return check_typed_error_response(r, status, kTmf632, mention);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,12 +196,7 @@ void round_trip(const KindInfo& k) {
   REQUIRE(r.status == 201);
   auto created = as_object(r);
   check_spec(created, k);
-  const std::string id = str(created, "id");
-  REQUIRE(!id.empty());
-  CHECK(str(created, "href") == k.path + "/" + id);
-  CHECK(r.header("location") == k.path + "/" + id);
-  CHECK(r.header("etag") == "\"1\"");
-  CHECK(str(created, "@type") == k.type);
+  const std::string id = check_created(r, created, k.path, k.type);
   for (const auto& kv : k.minimal) CHECK(created.at(kv.key()) == kv.value());
 
   std::string etag;
@@ -384,17 +212,7 @@ void round_trip(const KindInfo& k) {
   REQUIRE(items.size() == 1);
   CHECK(items[0].as_object() == created);
   check_spec(items[0], k);
-  const std::string filter_value = str(k.minimal, k.filter_attr);
-  std::string encoded;
-  for (char ch : filter_value) {
-    if (std::isalnum(static_cast<unsigned char>(ch))) encoded += ch;
-    else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(ch));
-      encoded += buf;
-    }
-  }
-  auto found = c.get(k.path + "?" + k.filter_attr + "=" + encoded);
+  auto found = c.get(k.path + "?" + k.filter_attr + "=" + url_encode(str(k.minimal, k.filter_attr)));
   REQUIRE(found.status == 200);
   CHECK(found.header("x-total-count") == "1");
   auto none = c.get(k.path + "?" + k.filter_attr + "=nothing-like-this");
@@ -416,15 +234,15 @@ void round_trip(const KindInfo& k) {
   CHECK(c.get(k.path + "/" + id).status == 404);
   CHECK(c.get(k.path).header("x-total-count") == "0");
 
-  auto rows = outbox(tmfd, id);
+  auto rows = read_outbox(tmfd, id);
   std::vector<std::string> expected;
   if (k.create_event) expected.push_back(k.type + "CreateEvent");
   expected.push_back(k.type + "AttributeValueChangeEvent");
   if (k.create_event) expected.push_back(k.type + "DeleteEvent");
-  CHECK(types_of(rows) == expected);
+  CHECK(event_types(rows) == expected);
   for (const auto& row : rows) {
     const json::object* body = row.event_type == k.type + "CreateEvent" ? &created : &changed;
-    check_event(row, k, id, body);
+    check_outbox_event(row, k, id, body);
     const char* corr = row.event_type == k.type + "CreateEvent"  ? "rt-create"
                        : row.event_type == k.type + "DeleteEvent" ? "rt-delete"
                                                                   : "rt-patch";
@@ -444,7 +262,7 @@ void missing_mandatory(const KindInfo& k) {
   }
   check_error(post(c, k, json::object{}), 400);
   CHECK(c.get(k.path).header("x-total-count") == "0");
-  CHECK(outbox(tmfd).empty());
+  CHECK(read_outbox(tmfd).empty());
 
   // Taking a mandatory attribute away later is refused too.
   auto created = create(c, k, k.minimal);
@@ -541,10 +359,10 @@ TEST_CASE("party: organization lifecycle: initialized -> validated -> closed, an
   CHECK(str(patched(c, k, str(other, "id"), {{"status", "closed"}}), "status") == "closed");
 
   // Each accepted transition was announced as a state change.
-  auto rows = outbox(tmfd, id);
-  CHECK(types_of(rows) == std::vector<std::string>{"OrganizationCreateEvent", "OrganizationStateChangeEvent",
-                                                   "OrganizationStateChangeEvent"});
-  for (const auto& row : rows) check_event(row, k, id);
+  auto rows = read_outbox(tmfd, id);
+  CHECK(event_types(rows) == std::vector<std::string>{"OrganizationCreateEvent", "OrganizationStateChangeEvent",
+                                                      "OrganizationStateChangeEvent"});
+  for (const auto& row : rows) check_outbox_event(row, k, id);
 }
 
 TEST_CASE("party: an individual's deathDate cannot be before the birthDate", "[party][individual]") {
@@ -630,7 +448,7 @@ TEST_CASE("party: accounts held by a party: accountBalance cannot be patched", "
     auto plain = create(c, k, k.minimal);
     check_error(patch(c, k, str(plain, "id"), {{"accountBalance", balance}}), 400, "accountBalance");
     CHECK(fetch(c, k, str(plain, "id")) == plain);
-    CHECK(outbox(tmfd).empty());  // no create events for these kinds, and nothing was changed
+    CHECK(read_outbox(tmfd).empty());  // no create events for these kinds, and nothing was changed
   }
 }
 
@@ -641,23 +459,22 @@ TEST_CASE("party: billing account changes are announced as attribute and state c
   const auto& k = kind("billingAccount");
   auto o = create(c, k, k.minimal);
   const std::string id = str(o, "id");
-  CHECK(outbox(tmfd).empty());  // TMF666 defines no BillingAccountCreateEvent
+  CHECK(read_outbox(tmfd).empty());  // TMF666 defines no BillingAccountCreateEvent
 
   auto attr = patched(c, k, id, {{"description", "Household bills"}});
   auto state = patched(c, k, id, {{"state", "active"}});
   auto both = patched(c, k, id, {{"state", "suspended"}, {"paymentStatus", "late"}});
   REQUIRE(c.request("DELETE", k.path + "/" + id).status == 204);
 
-  auto rows = outbox(tmfd);
-  CHECK(types_of(rows) == std::vector<std::string>{"BillingAccountAttributeValueChangeEvent",
-                                                   "BillingAccountStateChangeEvent",
-                                                   "BillingAccountAttributeValueChangeEvent",
-                                                   "BillingAccountStateChangeEvent"});
+  auto rows = read_outbox(tmfd);
+  CHECK(event_types(rows) ==
+        std::vector<std::string>{"BillingAccountAttributeValueChangeEvent", "BillingAccountStateChangeEvent",
+                                 "BillingAccountAttributeValueChangeEvent", "BillingAccountStateChangeEvent"});
   REQUIRE(rows.size() == 4);
-  check_event(rows[0], k, id, &attr);
-  check_event(rows[1], k, id, &state);
-  check_event(rows[2], k, id, &both);
-  check_event(rows[3], k, id, &both);
+  check_outbox_event(rows[0], k, id, &attr);
+  check_outbox_event(rows[1], k, id, &state);
+  check_outbox_event(rows[2], k, id, &both);
+  check_outbox_event(rows[3], k, id, &both);
 }
 
 TEST_CASE("party: financial account announces create, changes and delete", "[party][account][events]") {
@@ -670,20 +487,20 @@ TEST_CASE("party: financial account announces create, changes and delete", "[par
   check_spec(o, k);
   const std::string id = str(o, "id");
 
-  auto rows = outbox(tmfd);
+  auto rows = read_outbox(tmfd);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].event_type == "FinancialAccountCreateEvent");
   CHECK(rows[0].correlation_id == "fa-1");
-  check_event(rows[0], k, id, &o);
+  check_outbox_event(rows[0], k, id, &o);
 
   auto state = patched(c, k, id, {{"state", "active"}});
   REQUIRE(c.request("DELETE", k.path + "/" + id).status == 204);
-  rows = outbox(tmfd);
-  CHECK(types_of(rows) == std::vector<std::string>{"FinancialAccountCreateEvent", "FinancialAccountStateChangeEvent",
-                                                   "FinancialAccountDeleteEvent"});
+  rows = read_outbox(tmfd);
+  CHECK(event_types(rows) == std::vector<std::string>{"FinancialAccountCreateEvent", "FinancialAccountStateChangeEvent",
+                                                      "FinancialAccountDeleteEvent"});
   REQUIRE(rows.size() == 3);
-  check_event(rows[1], k, id, &state);
-  check_event(rows[2], k, id, &state);
+  check_outbox_event(rows[1], k, id, &state);
+  check_outbox_event(rows[2], k, id, &state);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,12 +4,9 @@
 // from the SQLite file to see which events a change committed.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -18,49 +15,28 @@
 
 #include <boost/json.hpp>
 
+#include "database_access.hpp"
 #include "http_client.hpp"
-#include "spec_validator.hpp"
+#include "http_helpers.hpp"
+#include "json_helpers.hpp"
+#include "outbox_reader.hpp"
+#include "spec_checks.hpp"
 #include "tmfd_process.hpp"
+
+using namespace tmfd::test;
 
 namespace {
 
 namespace json = boost::json;
-using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
-using tmfd::test::find_spec_dir;
-using tmfd::test::HttpClient;
-using tmfd::test::HttpResponse;
-using tmfd::test::SpecValidator;
-using tmfd::test::TmfdProcess;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-const std::string kIndividuals = "/tmf-api/party/v4/individual";
 
 // ---------------------------------------------------------------------------------------------
 // Spec validation
 // ---------------------------------------------------------------------------------------------
 
-const SpecValidator* party_spec() {
-  static const std::optional<SpecValidator> spec = []() -> std::optional<SpecValidator> {
-    auto dir = find_spec_dir();
-    if (dir.empty()) return std::nullopt;
-    return SpecValidator::load(dir + "/TMF632-Party-v4.0.0.swagger.json");
-  }();
-  return spec ? &*spec : nullptr;
-}
-
 // Checks a body against a TMF632 definition; without the specs only this check is skipped.
 void check_spec(const json::value& body, const std::string& definition) {
-  const SpecValidator* spec = party_spec();
-  if (!spec) {
-    WARN("TMF specs not found (find_spec_dir() is empty): not validating against " << definition);
-    return;
-  }
-  auto problems = spec->validate(body, definition);
-  std::string report;
-  for (const auto& p : problems) report += "\n  " + p;
-  INFO(definition << " " << json::serialize(body) << report);
-  CHECK(problems.empty());
+  tmfd::test::check_spec(body, kTmf632, definition);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,25 +69,9 @@ json::object person(const std::string& given, const std::string& family, json::o
   return o;
 }
 
-json::object as_object(const HttpResponse& r) {
-  INFO(r.body);
-  json::value v;
-  REQUIRE_NOTHROW(v = r.json());
-  REQUIRE(v.is_object());
-  return v.as_object();
-}
-
-std::string str(const json::object& o, const std::string& key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 // POSTs, requires 201 and a spec-valid Individual, and returns it.
 json::object create(HttpClient& c, const json::object& body, Headers extra = {}) {
-  auto r = post(c, body, std::move(extra));
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  auto o = as_object(r);
+  auto o = require_object(post(c, body, std::move(extra)), 201, "POST " + kIndividuals);
   check_spec(o, "Individual");
   return o;
 }
@@ -119,9 +79,7 @@ json::object create(HttpClient& c, const json::object& body, Headers extra = {})
 // GETs one individual, requires 200 and a spec-valid body.
 json::object fetch(HttpClient& c, const std::string& id, std::string* etag = nullptr) {
   auto r = c.get(item(id));
-  INFO(r.body);
-  REQUIRE(r.status == 200);
-  auto o = as_object(r);
+  auto o = require_object(r, 200, "GET " + item(id));
   check_spec(o, "Individual");
   if (etag) *etag = r.header("etag");
   return o;
@@ -168,80 +126,11 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 // Requires a TMF error response: status, {code, reason, message, status, @type}, spec-valid
 // "Error", and optionally a message naming `mention`.
 json::object check_error(const HttpResponse& r, int status, const std::string& mention = {}) {
+  auto o = check_typed_error_response(r, status, kTmf632, mention);
   INFO("status " << r.status << " body " << r.body);
-  REQUIRE(r.status == status);
-  auto o = as_object(r);
-  CHECK(!str(o, "code").empty());
-  CHECK(!str(o, "reason").empty());
   CHECK(!str(o, "message").empty());
-  CHECK(str(o, "status") == std::to_string(status));
-  CHECK(str(o, "@type") == "Error");
   CHECK_THAT(r.header("content-type"), StartsWith("application/json"));
-  if (!mention.empty()) CHECK_THAT(str(o, "message"), Contains(mention));
-  check_spec(o, "Error");
   return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the real database (read-only)
-// ---------------------------------------------------------------------------------------------
-
-class ReadOnlyDb {
-public:
-  explicit ReadOnlyDb(const std::string& path) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_busy_timeout(db_, 5000);
-  }
-  ~ReadOnlyDb() { sqlite3_close(db_); }
-  ReadOnlyDb(const ReadOnlyDb&) = delete;
-  ReadOnlyDb& operator=(const ReadOnlyDb&) = delete;
-
-  // Runs a query and returns every row as text columns.
-  std::vector<std::vector<std::string>> rows(const std::string& sql, const std::vector<std::string>& binds = {}) {
-    sqlite3_stmt* st = nullptr;
-    INFO(sql << ": " << sqlite3_errmsg(db_));
-    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-    for (std::size_t i = 0; i < binds.size(); ++i)
-      sqlite3_bind_text(st, static_cast<int>(i + 1), binds[i].c_str(), -1, SQLITE_TRANSIENT);
-    std::vector<std::vector<std::string>> out;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int col = 0; col < sqlite3_column_count(st); ++col) {
-        auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-        row.emplace_back(t ? t : "");
-      }
-      out.push_back(std::move(row));
-    }
-    sqlite3_finalize(st);
-    REQUIRE(rc == SQLITE_DONE);
-    return out;
-  }
-
-  long long count(const std::string& sql) { return std::stoll(rows(sql).at(0).at(0)); }
-
-private:
-  sqlite3* db_ = nullptr;
-};
-
-struct OutboxRow {
-  std::string event_id, event_type, domain, resource_type, resource_id, correlation_id, payload;
-};
-
-std::vector<OutboxRow> outbox(const TmfdProcess& p, const std::string& resource_id = {}) {
-  ReadOnlyDb db(p.database_path());
-  std::string sql =
-      "SELECT event_id, event_type, domain, resource_type, resource_id, correlation_id, payload "
-      "FROM tmfd_outbox";
-  std::vector<std::string> binds;
-  if (!resource_id.empty()) {
-    sql += " WHERE resource_id = ?";
-    binds.push_back(resource_id);
-  }
-  sql += " ORDER BY seq";
-  std::vector<OutboxRow> out;
-  for (auto& r : db.rows(sql, binds)) out.push_back({r[0], r[1], r[2], r[3], r[4], r[5], r[6]});
-  return out;
 }
 
 // What a refused request must leave untouched: the stored rows and the outbox.
@@ -255,7 +144,7 @@ struct Snapshot {
     Snapshot s;
     s.resources = db.count("SELECT count(*) FROM r_party_individual");
     s.events = db.count("SELECT count(*) FROM tmfd_outbox");
-    s.bodies = db.rows("SELECT id, version, body FROM r_party_individual ORDER BY id");
+    s.bodies = db.text_rows("SELECT id, version, body FROM r_party_individual ORDER BY id");
     return s;
   }
   bool operator==(const Snapshot& o) const {
@@ -1006,32 +895,15 @@ TEST_CASE("engine: the spec's misspelt state 'deceaded' is stored as 'deceased'"
 
 namespace {
 
-// Checks one outbox row against what the change should have announced.
+// Checks one outbox row against what the change should have announced: its event type and
+// correlation id, then the envelope, the individual in it and the spec (check_outbox_event).
 void check_event(const OutboxRow& row, const std::string& type, const std::string& correlation_id,
                  const std::string& id, const json::object* resource) {
   INFO(row.event_type << " " << row.payload);
   CHECK(row.event_type == type);
-  CHECK(row.domain == "party");
-  CHECK(row.resource_type == "individual");
-  CHECK(row.resource_id == id);
   CHECK(row.correlation_id == correlation_id);
-  json::value v;
-  REQUIRE_NOTHROW(v = json::parse(row.payload));
-  REQUIRE(v.is_object());
-  const auto& p = v.as_object();
-  CHECK(str(p, "eventId") == row.event_id);
   CHECK(!row.event_id.empty());
-  CHECK(!str(p, "eventTime").empty());
-  CHECK(str(p, "eventType") == type);
-  CHECK(str(p, "correlationId") == correlation_id);
-  REQUIRE(p.contains("event"));
-  REQUIRE(p.at("event").is_object());
-  const auto* ind = p.at("event").as_object().if_contains("individual");
-  REQUIRE(ind);
-  REQUIRE(ind->is_object());
-  CHECK(str(ind->as_object(), "id") == id);
-  if (resource) CHECK(ind->as_object() == *resource);
-  check_spec(v, type);
+  check_outbox_event(row, {"party", "individual", kTmf632}, id, resource);
 }
 
 } // namespace
@@ -1065,7 +937,7 @@ TEST_CASE("engine: each committed change writes its event to the outbox with the
   REQUIRE(del.status == 204);
   CHECK(del.header("x-correlation-id") == "corr-delete-5");
 
-  auto rows = outbox(tmfd, id);
+  auto rows = read_outbox(tmfd, id);
   REQUIRE(rows.size() == 6);
   check_event(rows[0], "IndividualCreateEvent", "corr-create-1", id, &created);
   check_event(rows[1], "IndividualAttributeValueChangeEvent", "corr-attr-2", id, &after_attr);
@@ -1079,7 +951,7 @@ TEST_CASE("engine: each committed change writes its event to the outbox with the
   for (const auto& r : rows) ids.insert(r.event_id);
   CHECK(ids.size() == rows.size());
   // Nothing else was announced.
-  CHECK(outbox(tmfd).size() == rows.size());
+  CHECK(read_outbox(tmfd).size() == rows.size());
 }
 
 TEST_CASE("engine: without X-Correlation-ID the server makes one up, echoes it and records it",
@@ -1090,7 +962,7 @@ TEST_CASE("engine: without X-Correlation-ID the server makes one up, echoes it a
   REQUIRE(r.status == 201);
   const std::string corr = r.header("x-correlation-id");
   CHECK(!corr.empty());
-  auto rows = outbox(tmfd, str(as_object(r), "id"));
+  auto rows = read_outbox(tmfd, str(as_object(r), "id"));
   REQUIRE(rows.size() == 1);
   check_event(rows[0], "IndividualCreateEvent", corr, str(as_object(r), "id"), nullptr);
 }
@@ -1128,7 +1000,7 @@ TEST_CASE("engine: refused requests write neither a resource nor an event", "[en
   check_error(send(c, "DELETE", item("missing"), {}, {}, corr), 404);
 
   CHECK(Snapshot::take(tmfd) == before);
-  for (const auto& row : outbox(tmfd)) CHECK(row.correlation_id != "corr-refused");
+  for (const auto& row : read_outbox(tmfd)) CHECK(row.correlation_id != "corr-refused");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1223,7 +1095,7 @@ TEST_CASE("engine: concurrent PATCHes with the same If-Match: exactly one wins",
   CHECK(etag == "\"2\"");
   int winner = static_cast<int>(std::find(statuses.begin(), statuses.end(), 200) - statuses.begin());
   CHECK(str(final_body, "middleName") == "M" + std::to_string(winner));
-  auto rows = outbox(tmfd, id);
+  auto rows = read_outbox(tmfd, id);
   REQUIRE(rows.size() == 2);
   CHECK(rows[1].event_type == "IndividualAttributeValueChangeEvent");
 }

@@ -3,114 +3,25 @@
 // and its metrics.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <future>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "database_access.hpp"
 #include "http_client.hpp"
+#include "http_helpers.hpp"
+#include "json_helpers.hpp"
+#include "timing.hpp"
 #include "tmfd_process.hpp"
 
-using tmfd::test::HttpClient;
-using tmfd::test::HttpResponse;
-using tmfd::test::TmfdProcess;
+using namespace tmfd::test;
 using Catch::Matchers::Contains;
 
 namespace {
-
-const std::string kIndividuals = "/tmf-api/party/v4/individual";
-
-// A read-only connection to the process's database (never changes it).
-class ReadOnlyDb {
-public:
-  explicit ReadOnlyDb(const std::string& path) {
-    const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
-    if (rc != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-      sqlite3_close(db_);
-      db_ = nullptr;
-      FAIL("cannot open " << path << ": " << msg);
-    }
-    sqlite3_busy_timeout(db_, 5000);
-  }
-  ~ReadOnlyDb() { sqlite3_close(db_); }
-  ReadOnlyDb(const ReadOnlyDb&) = delete;
-  ReadOnlyDb& operator=(const ReadOnlyDb&) = delete;
-
-  using Row = std::vector<std::optional<std::string>>;
-
-  // Runs a query with text parameters and returns every row as text (NULL as nullopt).
-  std::vector<Row> query(const std::string& sql, const std::vector<std::string>& params = {}) {
-    sqlite3_stmt* st = nullptr;
-    int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
-    if (rc != SQLITE_OK) FAIL("prepare '" << sql << "': " << sqlite3_errmsg(db_));
-    for (std::size_t i = 0; i < params.size(); ++i)
-      sqlite3_bind_text(st, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
-    std::vector<Row> rows;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      Row row;
-      for (int c = 0; c < sqlite3_column_count(st); ++c) {
-        auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
-        row.push_back(text ? std::optional<std::string>(text) : std::nullopt);
-      }
-      rows.push_back(std::move(row));
-    }
-    const std::string err = sqlite3_errmsg(db_);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) FAIL("step '" << sql << "': " << err);
-    return rows;
-  }
-
-  std::string scalar(const std::string& sql, const std::vector<std::string>& params = {}) {
-    auto rows = query(sql, params);
-    REQUIRE(rows.size() == 1);
-    REQUIRE(rows[0].size() >= 1);
-    return rows[0][0].value_or("NULL");
-  }
-
-  long long count(const std::string& sql, const std::vector<std::string>& params = {}) {
-    return std::stoll(scalar(sql, params));
-  }
-
-private:
-  sqlite3* db_ = nullptr;
-};
-
-// A read-write connection of the test's own that holds the write lock: tmfd's writer thread
-// waits on it (busy timeout), so writes queue up behind it.
-class WriteLock {
-public:
-  explicit WriteLock(const std::string& path) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-    sqlite3_busy_timeout(db_, 5000);
-    REQUIRE(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-  void release() {
-    if (db_) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      sqlite3_close(db_);
-      db_ = nullptr;
-    }
-  }
-  ~WriteLock() { release(); }
-  WriteLock(const WriteLock&) = delete;
-  WriteLock& operator=(const WriteLock&) = delete;
-
-private:
-  sqlite3* db_ = nullptr;
-};
-
-boost::json::object individual(const std::string& given, const std::string& family) {
-  return {{"givenName", given}, {"familyName", family}};
-}
-
-std::string id_of(const HttpResponse& r) { return std::string(r.json().at("id").as_string()); }
 
 HttpResponse post(HttpClient& c, const std::string& given, const std::string& family, const std::string& corr) {
   return c.request("POST", kIndividuals, boost::json::serialize(individual(given, family)),
@@ -125,32 +36,11 @@ HttpResponse patch(HttpClient& c, const std::string& id, const boost::json::obje
   return c.request("PATCH", kIndividuals + "/" + id, boost::json::serialize(body), headers);
 }
 
-// A metric line "name value" (name with its full label text, if any), -1 if absent. A series
-// without labels may also be written "name{} value": both spellings are valid exposition format.
-double metric(const std::string& text, const std::string& name) {
-  for (const std::string& spelled : {name, name + "{}"}) {
-    auto pos = text.find("\n" + spelled + " ");
-    if (pos == std::string::npos) continue;
-    pos += 1 + spelled.size() + 1;
-    return std::stod(text.substr(pos, text.find('\n', pos) - pos));
-  }
-  return -1;
-}
-
 std::string metrics_text(std::uint16_t port) {
   HttpClient c(port);
   auto r = c.get("/metrics");
   REQUIRE(r.status == 200);
   return r.body;
-}
-
-template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
 }
 
 } // namespace
@@ -308,7 +198,7 @@ TEST_CASE("every committed write has exactly one outbox row in commit order and 
   CHECK(state.at("event").at("individual").at("status").as_string() == "validated");
 
   // The metrics agree with the table.
-  CHECK(metric(metrics_text(p.port()), "tmfd_events_written_total") == static_cast<double>(rows.size()));
+  CHECK(metric_value(metrics_text(p.port()), "tmfd_events_written_total") == static_cast<double>(rows.size()));
 }
 
 TEST_CASE("a PATCH changing the state and another attribute writes both events in one commit", "[store][outbox]") {
@@ -319,9 +209,9 @@ TEST_CASE("a PATCH changing the state and another attribute writes both events i
   auto a = post(c, "Two", "Events", "two-1");
   REQUIRE(a.status == 201);
   const std::string id = id_of(a);
-  const double commits_before = metric(metrics_text(p.port()), "tmfd_store_commits_total");
+  const double commits_before = metric_value(metrics_text(p.port()), "tmfd_store_commits_total");
   REQUIRE(patch(c, id, {{"givenName", "Deux"}, {"status", "validated"}}, "two-2").status == 200);
-  CHECK(metric(metrics_text(p.port()), "tmfd_store_commits_total") == commits_before + 1);
+  CHECK(metric_value(metrics_text(p.port()), "tmfd_store_commits_total") == commits_before + 1);
 
   ReadOnlyDb db(p.database_path());
   auto rows = db.query("SELECT seq, event_type FROM tmfd_outbox WHERE correlation_id = 'two-2' ORDER BY seq");
@@ -432,9 +322,9 @@ TEST_CASE("a restart with nothing written keeps an empty, valid store", "[store]
 TEST_CASE("/metrics: commits increase and the group-size histogram counts every commit", "[store][metrics]") {
   TmfdProcess p;
   auto m0 = metrics_text(p.port());
-  const double commits0 = metric(m0, "tmfd_store_commits_total");
+  const double commits0 = metric_value(m0, "tmfd_store_commits_total");
   REQUIRE(commits0 >= 0);
-  CHECK(metric(m0, "tmfd_store_writer_group_size_count") == commits0);
+  CHECK(metric_value(m0, "tmfd_store_writer_group_size_count") == commits0);
 
   HttpClient c(p.port());
   std::string id;
@@ -447,18 +337,18 @@ TEST_CASE("/metrics: commits increase and the group-size histogram counts every 
   CHECK(patch(c, "absent", {{"givenName", "M5"}}, "m-2").status == 404);  // a refused write is still a job
 
   auto m1 = metrics_text(p.port());
-  const double commits1 = metric(m1, "tmfd_store_commits_total");
+  const double commits1 = metric_value(m1, "tmfd_store_commits_total");
   INFO(m1);
   // Sequential writes from one client: each has its own commit.
   CHECK(commits1 - commits0 == 7);
-  CHECK(metric(m1, "tmfd_store_writer_group_size_count") == commits1);
-  CHECK(metric(m1, "tmfd_store_writer_group_size_sum") == 7);
-  CHECK(metric(m1, R"(tmfd_store_writer_group_size_bucket{le="1"})") == commits1);
-  CHECK(metric(m1, R"(tmfd_store_writer_group_size_bucket{le="+Inf"})") == commits1);
-  CHECK(metric(m1, "tmfd_store_writer_queue_depth") == 0);
+  CHECK(metric_value(m1, "tmfd_store_writer_group_size_count") == commits1);
+  CHECK(metric_value(m1, "tmfd_store_writer_group_size_sum") == 7);
+  CHECK(metric_value(m1, R"(tmfd_store_writer_group_size_bucket{le="1"})") == commits1);
+  CHECK(metric_value(m1, R"(tmfd_store_writer_group_size_bucket{le="+Inf"})") == commits1);
+  CHECK(metric_value(m1, "tmfd_store_writer_queue_depth") == 0);
   // Reads are not writes.
   for (int i = 0; i < 3; ++i) REQUIRE(c.get(kIndividuals).status == 200);
-  CHECK(metric(metrics_text(p.port()), "tmfd_store_commits_total") == commits1);
+  CHECK(metric_value(metrics_text(p.port()), "tmfd_store_commits_total") == commits1);
 }
 
 TEST_CASE("writes queued behind a busy writer are committed together, failures isolated", "[store][metrics][group]") {
@@ -471,7 +361,7 @@ TEST_CASE("writes queued behind a busy writer are committed together, failures i
     REQUIRE(r.status == 201);
     existing = id_of(r);
   }
-  const double commits0 = metric(metrics_text(port), "tmfd_store_commits_total");
+  const double commits0 = metric_value(metrics_text(port), "tmfd_store_commits_total");
 
   auto lock = std::make_unique<WriteLock>(p.database_path());
   auto send_post = [port](std::string given) {
@@ -491,10 +381,10 @@ TEST_CASE("writes queued behind a busy writer are committed together, failures i
   }));
   // Normally the writer took the first write before the others came (depth 4); on a very busy
   // machine it may not have, and then all five wait (depth 5).
-  REQUIRE(eventually([&] { return metric(metrics_text(port), "tmfd_store_writer_queue_depth") >= 4; },
+  REQUIRE(eventually([&] { return metric_value(metrics_text(port), "tmfd_store_writer_queue_depth") >= 4; },
                      std::chrono::seconds(10)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the last arrivals queue
-  const double depth = metric(metrics_text(port), "tmfd_store_writer_queue_depth");
+  const double depth = metric_value(metrics_text(port), "tmfd_store_writer_queue_depth");
   CHECK((depth == 4 || depth == 5));
 
   // Readers are not blocked by the writer (WAL): reads and readiness still answer.
@@ -512,12 +402,12 @@ TEST_CASE("writes queued behind a busy writer are committed together, failures i
 
   auto m = metrics_text(port);
   INFO(m);
-  const double commits = metric(m, "tmfd_store_commits_total") - commits0;
+  const double commits = metric_value(m, "tmfd_store_commits_total") - commits0;
   // The first write alone, then the four queued ones in one transaction (or all five together).
   CHECK(commits == (depth == 4 ? 2 : 1));
-  CHECK(metric(m, "tmfd_store_writer_group_size_count") == metric(m, "tmfd_store_commits_total"));
-  CHECK(metric(m, "tmfd_store_writer_group_size_sum") == 1 + 5);  // the set-up write, then five jobs
-  CHECK(metric(m, "tmfd_store_writer_queue_depth") == 0);
+  CHECK(metric_value(m, "tmfd_store_writer_group_size_count") == metric_value(m, "tmfd_store_commits_total"));
+  CHECK(metric_value(m, "tmfd_store_writer_group_size_sum") == 1 + 5);  // the set-up write, then five jobs
+  CHECK(metric_value(m, "tmfd_store_writer_queue_depth") == 0);
 
   // The failed job rolled back alone: the three queued creates and the first are stored, each with
   // its event.

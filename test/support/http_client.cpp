@@ -61,7 +61,7 @@ HttpClient::HttpClient(std::uint16_t port, std::string host) : impl_(new Impl) {
 HttpClient::~HttpClient() { delete impl_; }
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
-                                 const std::vector<std::pair<std::string, std::string>>& headers) {
+                                 const Headers& headers) {
   bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(method), target, 11);
   req.set(bhttp::field::host, impl_->host);
   for (const auto& [k, v] : headers) req.set(k, v);

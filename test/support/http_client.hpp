@@ -10,6 +10,9 @@
 
 namespace tmfd::test {
 
+// Request headers as name/value pairs, in the order they are sent.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 struct HttpResponse {
   int status = 0;
   std::string body;
@@ -30,7 +33,7 @@ public:
   HttpClient& operator=(const HttpClient&) = delete;
 
   HttpResponse request(const std::string& method, const std::string& target, const std::string& body = {},
-                       const std::vector<std::pair<std::string, std::string>>& headers = {});
+                       const Headers& headers = {});
   HttpResponse get(const std::string& target) { return request("GET", target); }
   HttpResponse post_json(const std::string& target, const boost::json::value& body) {
     return request("POST", target, boost::json::serialize(body), {{"Content-Type", "application/json"}});

@@ -21,6 +21,22 @@ std::string make_temp_dir() {
   return tmpl;
 }
 
+void remove_temp_dir(const std::string& dir) {
+  if (!std::getenv("TMFD_KEEP_TEST_DIRS")) std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+std::string replace_dir_placeholder(std::string yaml, const std::string& dir) {
+  for (auto pos = yaml.find("$DIR"); pos != std::string::npos; pos = yaml.find("$DIR")) yaml.replace(pos, 4, dir);
+  return yaml;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 std::string TmfdProcess::default_yaml(const std::string& dir, bool enable_party) {
   std::string y = "server:\n  host: 127.0.0.1\n  port: 0\n  threads: 2\n"
                   "storage:\n  path: " + dir + "/tmfd.db\n"
@@ -34,9 +50,7 @@ TmfdProcess::TmfdProcess(TmfdOptions options) : dir_(make_temp_dir()) {
   config_path_ = dir_ + "/tmfd.yaml";
   std::string yaml;
   if (!options.full_yaml.empty()) {
-    yaml = options.full_yaml;
-    for (auto pos = yaml.find("$DIR"); pos != std::string::npos; pos = yaml.find("$DIR"))
-      yaml.replace(pos, 4, dir_);
+    yaml = replace_dir_placeholder(options.full_yaml, dir_);
   } else {
     yaml = default_yaml(dir_, options.enable_party) + options.extra_yaml;
   }
@@ -79,12 +93,7 @@ void TmfdProcess::start() {
   throw std::runtime_error("tmfd did not start listening in 30 s:\n" + log_text());
 }
 
-std::string TmfdProcess::log_text() const {
-  std::ifstream in(dir_ + "/stderr.log");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string TmfdProcess::log_text() const { return read_text_file(dir_ + "/stderr.log"); }
 
 int TmfdProcess::stop() {
   if (pid_ <= 0) return -1;
@@ -111,7 +120,7 @@ void TmfdProcess::restart() {
 
 TmfdProcess::~TmfdProcess() {
   stop();
-  if (!std::getenv("TMFD_KEEP_TEST_DIRS")) std::system(("rm -rf '" + dir_ + "'").c_str());
+  remove_temp_dir(dir_);
 }
 
 std::pair<int, std::string> run_tmfd(const std::string& args) {

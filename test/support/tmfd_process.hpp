@@ -47,6 +47,16 @@ private:
 // Runs `tmfd ARGS` to completion and returns {exit code, stdout+stderr}.
 std::pair<int, std::string> run_tmfd(const std::string& args);
 
+// A new empty folder under /tmp, for one test's files.
 std::string make_temp_dir();
+
+// Removes a folder of make_temp_dir() with what is in it, unless TMFD_KEEP_TEST_DIRS is set.
+void remove_temp_dir(const std::string& dir);
+
+// `yaml` with every "$DIR" replaced by `dir` (config texts are written before the folder exists).
+std::string replace_dir_placeholder(std::string yaml, const std::string& dir);
+
+// Everything in the file at `path`, or "" when it cannot be read.
+std::string read_text_file(const std::string& path);
 
 } // namespace tmfd::test
