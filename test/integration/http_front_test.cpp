@@ -31,8 +31,9 @@ using Catch::Matchers::StartsWith;
 
 namespace {
 
-bool is_uuid_v4(const std::string& s) {
-  static const std::regex re("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+// Generated ids are time-ordered UUIDs (version 7).
+bool is_generated_uuid(const std::string& s) {
+  static const std::regex re("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   return std::regex_match(s, re);
 }
 
@@ -237,8 +238,8 @@ TEST_CASE("an absent X-Correlation-ID is generated as a UUID, one per request", 
   auto a = c.get("/health/live");
   auto b = c.get("/health/live");
   INFO(a.header("x-correlation-id") << " / " << b.header("x-correlation-id"));
-  CHECK(is_uuid_v4(a.header("x-correlation-id")));
-  CHECK(is_uuid_v4(b.header("x-correlation-id")));
+  CHECK(is_generated_uuid(a.header("x-correlation-id")));
+  CHECK(is_generated_uuid(b.header("x-correlation-id")));
   CHECK(a.header("x-correlation-id") != b.header("x-correlation-id"));
 }
 
@@ -248,11 +249,11 @@ TEST_CASE("an absurd X-Correlation-ID is replaced by a generated one", "[http][c
   const std::string long_id(500, 'a');
   auto r = c.request("GET", "/health/live", {}, {{"X-Correlation-ID", long_id}});
   CHECK(r.status == 200);
-  CHECK(is_uuid_v4(r.header("x-correlation-id")));
+  CHECK(is_generated_uuid(r.header("x-correlation-id")));
 
   // Spaces or control characters would let a client forge log lines.
   auto spaced = c.request("GET", "/health/live", {}, {{"X-Correlation-ID", "two words"}});
-  CHECK(is_uuid_v4(spaced.header("x-correlation-id")));
+  CHECK(is_generated_uuid(spaced.header("x-correlation-id")));
 
   // A tab (which HTTP allows inside a header value) and bytes outside ASCII.
   for (const std::string& value : {std::string("a\tb"), std::string("caf\xc3\xa9")}) {
@@ -261,7 +262,7 @@ TEST_CASE("an absurd X-Correlation-ID is replaced by a generated one", "[http][c
     auto r = raw.read_response();
     REQUIRE(r);
     CHECK(r->status == 200);
-    CHECK(is_uuid_v4(r->header("x-correlation-id")));
+    CHECK(is_generated_uuid(r->header("x-correlation-id")));
     CHECK_THAT(p.log_text(), !Contains(value));
   }
 }
@@ -272,7 +273,7 @@ TEST_CASE("X-Correlation-ID length limit: 128 characters are kept, 129 are not",
   const std::string ok(128, 'k');
   CHECK(c.request("GET", "/health/live", {}, {{"X-Correlation-ID", ok}}).header("x-correlation-id") == ok);
   const std::string too_long(129, 'k');
-  CHECK(is_uuid_v4(c.request("GET", "/health/live", {}, {{"X-Correlation-ID", too_long}}).header("x-correlation-id")));
+  CHECK(is_generated_uuid(c.request("GET", "/health/live", {}, {{"X-Correlation-ID", too_long}}).header("x-correlation-id")));
 }
 
 TEST_CASE("the access log line carries the correlation id, method, path and status", "[http][correlation][log]") {
