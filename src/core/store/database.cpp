@@ -77,6 +77,9 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
       queue_(writer_, options_.max_group_size, metrics) {
   writer_.exec("PRAGMA journal_mode=WAL");
   writer_.exec(options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  // Checkpoint every ~16 MiB of WAL instead of SQLite's 4 MiB: each checkpoint syncs the main
+  // file, and under sustained writes fewer, larger ones cost less.
+  writer_.exec("PRAGMA wal_autocheckpoint=4000");
   configure_connection(writer_);
   writer_.exec(
       "CREATE TABLE IF NOT EXISTS tmfd_outbox("
