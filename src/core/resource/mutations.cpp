@@ -50,6 +50,18 @@ bool attributes_changed(const json::object& a, const json::object& b, const std:
   return differs_one_way(a, b) || differs_one_way(b, a);
 }
 
+// The stored resource a PATCH or DELETE changes: 404 when it does not exist, 412 when If-Match
+// names another version.
+StoredResource read_for_change(store::WriteTxn& txn, const Engine::Kind& k, const std::string& id,
+                               const std::string& if_match) {
+  auto current = store::rows::read(txn, k.table, id);
+  if (!current) throw ApiError::not_found(k.kind.type + " '" + id + "' does not exist");
+  if (!if_match.empty() && !if_match_allows(if_match, current->version))
+    throw ApiError::precondition_failed("If-Match " + if_match + " does not match the current ETag " +
+                                        etag(current->version));
+  return std::move(*current);
+}
+
 std::string string_at(const json::object& o, const std::string& key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
@@ -216,12 +228,8 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
   job.correlation_id = correlation_id;
   job.run = [this, kp, id, mode, patch = std::move(patch), if_match, correlation_id, outcome](store::WriteTxn& txn) {
     const ResourceKind& kind = kp->kind;
-    auto current = store::rows::read(txn, kp->table, id);
-    if (!current) throw ApiError::not_found(kind.type + " '" + id + "' does not exist");
-    if (!if_match.empty() && !if_match_allows(if_match, current->version))
-      throw ApiError::precondition_failed("If-Match " + if_match + " does not match the current ETag " +
-                                          etag(current->version));
-    json::object before = parse_object(current->body);
+    auto current = read_for_change(txn, *kp, id, if_match);
+    json::object before = parse_object(current.body);
     json::object after = before;
     if (mode == PatchMode::Merge) apply_merge_patch(after, patch.as_object());
     else apply_json_patch(after, patch);
@@ -243,8 +251,8 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
     bool others_changed = attributes_changed(before, after, kind.events.state_change.empty() ? "" : state_field,
                                              kind.last_update_field);
     if (!state_changed && !others_changed) {  // nothing to write, nothing to announce
-      outcome->body = std::move(current->body);
-      outcome->version = current->version;
+      outcome->body = std::move(current.body);
+      outcome->version = current.version;
       return;
     }
     if (kp->hooks.check_in_transaction) {
@@ -253,7 +261,7 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
     }
     if (!kind.last_update_field.empty()) after[kind.last_update_field] = now_iso8601();
     outcome->body = json::serialize(after);
-    outcome->version = current->version + 1;
+    outcome->version = current.version + 1;
     store::rows::update(txn, kp->table, id, outcome->body, outcome->version);
     if (others_changed && !kind.events.attribute_value_change.empty())
       txn.emit(make_event(kind, kind.events.attribute_value_change, outcome->body, id, correlation_id));
@@ -273,18 +281,14 @@ void Engine::do_delete(const Kind& k, std::string id, std::string if_match, std:
   job.correlation_id = correlation_id;
   job.run = [this, kp, id, if_match, correlation_id](store::WriteTxn& txn) {
     const ResourceKind& kind = kp->kind;
-    auto current = store::rows::read(txn, kp->table, id);
-    if (!current) throw ApiError::not_found(kind.type + " '" + id + "' does not exist");
-    if (!if_match.empty() && !if_match_allows(if_match, current->version))
-      throw ApiError::precondition_failed("If-Match " + if_match + " does not match the current ETag " +
-                                          etag(current->version));
-    json::object resource = parse_object(current->body);
+    auto current = read_for_change(txn, *kp, id, if_match);
+    json::object resource = parse_object(current.body);
     if (kp->hooks.before_delete) {
       InTransactionReader reader(*this, txn);
       kp->hooks.before_delete(resource, reader);
     }
     store::rows::remove(txn, kp->table, id);
-    if (!kind.events.remove.empty()) txn.emit(make_event(kind, kind.events.remove, current->body, id, correlation_id));
+    if (!kind.events.remove.empty()) txn.emit(make_event(kind, kind.events.remove, current.body, id, correlation_id));
   };
   job.done = [done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {204, {}, 0, {}}));

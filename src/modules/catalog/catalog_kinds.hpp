@@ -35,6 +35,17 @@ inline Attribute boolean(const char* n) { return {n, AttributeType::Boolean}; }
 inline Attribute number(const char* n) { return {n, AttributeType::Number}; }
 inline Attribute integer(const char* n) { return {n, AttributeType::Integer}; }
 
+// What every catalog entity of the three APIs shares: mandatory name, indexed name and
+// lifecycleStatus (plus `indexed`), the TMF lifecycle, lastUpdate, version and validFor checks, and
+// the characteristic specifications held in `characteristics` (when not null).
+struct EntityApi {
+  std::string name;  // event domain and metrics label, e.g. "productCatalog"
+  std::string base;  // API base path
+};
+CatalogKind catalog_entity(const EntityApi& api, const char* collection, const char* type,
+                           std::vector<Attribute> attributes, std::vector<std::string> indexed, EventNames events,
+                           std::vector<Reference> references, const char* characteristics = nullptr);
+
 // Attributes every versioned catalog entity has.
 std::vector<Attribute> entity_attributes(std::vector<Attribute> own);
 

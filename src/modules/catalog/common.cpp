@@ -55,6 +55,29 @@ void default_version(json::object& entity, const json::object* previous) {
   entity["version"] = before ? *before : json::value("1.0");
 }
 
+CatalogKind catalog_entity(const EntityApi& api, const char* collection, const char* type,
+                           std::vector<Attribute> attributes, std::vector<std::string> indexed, EventNames events,
+                           std::vector<Reference> references, const char* characteristics) {
+  indexed.insert(indexed.begin(), {"name", "lifecycleStatus"});
+  ResourceHooks hooks;
+  hooks.validate = [characteristics](json::object& e, const json::object* previous) {
+    default_version(e, previous);
+    check_valid_for(e);
+    if (characteristics) check_characteristics(e, characteristics);
+  };
+  return CatalogKind{ResourceKind{.api = api.name,
+                                  .base_path = api.base,
+                                  .collection = collection,
+                                  .type = type,
+                                  .mandatory = {"name"},
+                                  .attributes = entity_attributes(std::move(attributes)),
+                                  .indexed = std::move(indexed),
+                                  .lifecycle = catalog_lifecycle(),
+                                  .events = std::move(events),
+                                  .last_update_field = "lastUpdate"},
+                     std::move(references), std::move(hooks)};
+}
+
 void check_characteristics(const json::object& entity, const char* attribute) {
   auto* list = entity.if_contains(attribute);
   if (!list || list->is_null()) return;

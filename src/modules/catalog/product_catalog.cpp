@@ -22,24 +22,9 @@ EventNames create_and_delete(const std::string& type) {
 CatalogKind entity(const char* collection, const char* type, std::vector<Attribute> attributes,
                    std::vector<std::string> indexed, EventNames events, std::vector<Reference> references,
                    const char* characteristics = nullptr) {
-  indexed.insert(indexed.begin(), {"name", "lifecycleStatus"});
-  ResourceHooks hooks;
-  hooks.validate = [characteristics](json::object& e, const json::object* previous) {
-    default_version(e, previous);
-    check_valid_for(e);
-    if (characteristics) check_characteristics(e, characteristics);
-  };
-  return CatalogKind{ResourceKind{.api = "productCatalog",
-                                  .base_path = kBase,
-                                  .collection = collection,
-                                  .type = type,
-                                  .mandatory = {"name"},
-                                  .attributes = entity_attributes(std::move(attributes)),
-                                  .indexed = std::move(indexed),
-                                  .lifecycle = catalog_lifecycle(),
-                                  .events = std::move(events),
-                                  .last_update_field = "lastUpdate"},
-                     std::move(references), std::move(hooks)};
+  static const EntityApi api{"productCatalog", kBase};
+  return catalog_entity(api, collection, type, std::move(attributes), std::move(indexed), std::move(events),
+                        std::move(references), characteristics);
 }
 
 } // namespace

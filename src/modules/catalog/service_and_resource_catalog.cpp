@@ -20,24 +20,8 @@ struct Api {
   CatalogKind entity(const char* collection, const char* type, std::vector<Attribute> attributes,
                      std::vector<std::string> indexed, std::vector<Reference> references,
                      const char* characteristics = nullptr) const {
-    indexed.insert(indexed.begin(), {"name", "lifecycleStatus"});
-    ResourceHooks hooks;
-    hooks.validate = [characteristics](json::object& e, const json::object* previous) {
-      default_version(e, previous);
-    check_valid_for(e);
-      if (characteristics) check_characteristics(e, characteristics);
-    };
-    return CatalogKind{ResourceKind{.api = name,
-                                    .base_path = base,
-                                    .collection = collection,
-                                    .type = type,
-                                    .mandatory = {"name"},
-                                    .attributes = entity_attributes(std::move(attributes)),
-                                    .indexed = std::move(indexed),
-                                    .lifecycle = catalog_lifecycle(),
-                                    .events = change_events(type),
-                                    .last_update_field = "lastUpdate"},
-                       std::move(references), std::move(hooks)};
+    return catalog_entity(EntityApi{name, base}, collection, type, std::move(attributes), std::move(indexed),
+                          change_events(type), std::move(references), characteristics);
   }
 };
 
