@@ -471,7 +471,13 @@ TEST_CASE("SIGTERM with an idle keep-alive connection open still stops promptly"
 }
 
 TEST_CASE("a request in flight when SIGTERM arrives is answered and kept", "[binary][shutdown]") {
-  TmfdProcess p;
+  // The writer waits for the test's lock far longer than the test holds it, even on a slow
+  // (sanitizer) build: the default 5 s busy timeout would turn a slow run into a refused write.
+  TmfdOptions options;
+  options.full_yaml = TmfdProcess::default_yaml("$DIR", true);
+  const std::string storage = "storage:\n";
+  options.full_yaml.insert(options.full_yaml.find(storage) + storage.size(), "  busy_timeout_ms: 60000\n");
+  TmfdProcess p(options);
   {
     HttpClient warm(p.port());
     REQUIRE(warm.get("/health/ready").status == 200);
