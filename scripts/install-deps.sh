@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-log1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libyaml-cpp-dev libssl-dev libjemalloc-dev catch2 sqlite3 curl
+  libsqlite3-dev libyaml-cpp-dev libssl-dev libjemalloc-dev librdkafka-dev catch2 sqlite3 curl
 )
 # Only for the benchmarks (bench/): the load generator and the reference server.
 if [[ "${TMFD_WITH_BENCH:-0}" == 1 ]]; then packages+=(wrk nginx); fi

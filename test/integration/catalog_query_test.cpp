@@ -30,12 +30,13 @@ struct Kernel {
   bus::InProcessBus bus{metrics};
   http::Router router{metrics};
   resource::Engine engine{db, router, {}};
+  delivery::DeliveryService delivery{db, {}, router, metrics, ""};
   json::object config;
   std::unique_ptr<app::ModuleContextImpl> context;
 
   Kernel() {
     config["demo_catalog"] = TMFD_SOURCE_DIR "/config/demo-catalog.json";
-    context = std::make_unique<app::ModuleContextImpl>("catalog", config, engine, router, bus, db);
+    context = std::make_unique<app::ModuleContextImpl>("catalog", config, engine, router, bus, db, delivery);
     plugins[0]->module().start(*context);
     bus.start();
     db.start_writer([this](std::vector<Event>&& events) { bus.publish(std::move(events)); });

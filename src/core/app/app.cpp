@@ -19,6 +19,7 @@
 #include "bus/in_process_bus.hpp"
 #include "config/config_loader.hpp"
 #include "config/core_schema.hpp"
+#include "delivery/delivery_service.hpp"
 #include "http/front.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -128,6 +129,15 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   http::Router router(metrics);
   resource::Engine engine(db, router, settings.engine);
   add_builtin_routes(router, metrics, db);
+  std::unique_ptr<delivery::DeliveryService> delivery_service;
+  try {
+    delivery_service = std::make_unique<delivery::DeliveryService>(db, settings.delivery, router, metrics,
+                                                                   settings.engine.public_base_url);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << doc.file_name() << ": " << e.what() << "\n";
+    return 2;
+  }
+  delivery::DeliveryService& delivery = *delivery_service;
 
   std::vector<std::size_t> started;
   // A module may keep what its context hands out (resources, routes, bus) until it stops, so the
@@ -143,7 +153,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   try {
     for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
       auto& p = *loaded.plugins[i];
-      contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus, db));
+      contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus, db, delivery));
       p.module().start(*contexts.back());
       started.push_back(i);
       log::info("app", "module started", {{"module", p.name()}, {"version", p.version()}});
@@ -154,16 +164,36 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     return 1;
   }
 
+  // Every API with resource kinds gets its hub, unless a module serves one there itself (TMF688).
+  delivery.serve_api_hubs(engine.apis(), [&router](const std::string& path) {
+    std::vector<std::pair<std::string, std::string>> params;
+    auto match = router.match(http::Method::Post, path, params);
+    return match.route != nullptr && match.route->pattern == path;
+  });
+
   bus.start();
-  db.start_writer([&bus](std::vector<Event>&& events) { bus.publish(std::move(events)); });
+  db.start_writer([&bus, &delivery](std::vector<Event>&& events) {
+    if (events.empty()) return;
+    const auto last = events.back().sequence;
+    bus.publish(std::move(events));
+    delivery.committed(last);
+  });
   // Modules stop first, while the store still takes writes, so that work they have in hand (an
   // import job, say) finishes and records its outcome; then the writer commits what is queued,
   // and the bus delivers what was committed.
   auto shutdown_store = [&] {
+    delivery.stop();
     stop_modules();
     db.stop_writer();
     bus.stop();
   };
+  try {
+    delivery.start();
+  } catch (const std::exception& e) {
+    std::cerr << "tmfd: event delivery cannot start (check delivery.ca_file): " << e.what() << "\n";
+    shutdown_store();
+    return 1;
+  }
   try {
     for (std::size_t i = 0; i < loaded.plugins.size(); ++i) loaded.plugins[i]->module().serving(*contexts[i]);
   } catch (const std::exception& e) {

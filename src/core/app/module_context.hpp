@@ -2,6 +2,7 @@
 // What a module receives while it starts: its validated config block and the kernel's services.
 #include <tmfd/module.hpp>
 
+#include "delivery/delivery_service.hpp"
 #include "store/database.hpp"
 
 namespace tmfd::app {
@@ -9,8 +10,10 @@ namespace tmfd::app {
 class ModuleContextImpl final : public ModuleContext {
 public:
   ModuleContextImpl(std::string name, const json::object& config, Resources& resources,
-                    http::RouteRegistry& routes, EventBus& bus, store::Database& db)
-      : name_(std::move(name)), config_(config), resources_(resources), routes_(routes), bus_(bus), db_(db) {}
+                    http::RouteRegistry& routes, EventBus& bus, store::Database& db,
+                    delivery::DeliveryService& delivery)
+      : name_(std::move(name)), config_(config), resources_(resources), routes_(routes), bus_(bus), db_(db),
+        delivery_(delivery) {}
 
   const std::string& module_name() const override { return name_; }
   const json::object& config() const override { return config_; }
@@ -18,6 +21,10 @@ public:
   http::RouteRegistry& routes() override { return routes_; }
   EventBus& bus() override { return bus_; }
   void migrate(const std::vector<std::string>& statements) override { db_.migrate(name_, statements); }
+  Hubs& hubs() override { return delivery_.hubs(); }
+  std::unique_ptr<EventStream> open_event_stream(const std::string& consumer, StreamStart first_start) override {
+    return delivery_.streams().open(consumer, first_start);
+  }
 
 private:
   std::string name_;
@@ -26,6 +33,7 @@ private:
   http::RouteRegistry& routes_;
   EventBus& bus_;
   store::Database& db_;
+  delivery::DeliveryService& delivery_;
 };
 
 } // namespace tmfd::app

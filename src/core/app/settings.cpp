@@ -66,6 +66,22 @@ Settings read_settings(const json::object& root) {
   s.logging.file = text(logging, "file");
   s.access_log = flag(logging, "access_log", true);
 
+  const auto& delivery = section(root, "delivery");
+  auto& d = s.delivery;
+  if (auto* list = delivery.if_contains("allowed_callbacks"); list && list->is_array())
+    for (const auto& entry : list->get_array())
+      if (entry.is_string()) d.allowed_callbacks.emplace_back(entry.get_string());
+  d.connections_per_subscription = static_cast<std::size_t>(integer(delivery, "connections_per_subscription", 4));
+  d.batch_size = static_cast<std::size_t>(integer(delivery, "batch_size", 256));
+  d.connect_timeout = std::chrono::milliseconds(integer(delivery, "connect_timeout_ms", 2000));
+  d.request_timeout = std::chrono::milliseconds(integer(delivery, "request_timeout_ms", 5000));
+  d.max_attempts = static_cast<int>(integer(delivery, "max_attempts", 10));
+  d.max_age = std::chrono::seconds(integer(delivery, "max_age_seconds", 86400));
+  d.backoff_initial = std::chrono::milliseconds(integer(delivery, "backoff_initial_ms", 200));
+  d.backoff_max = std::chrono::milliseconds(integer(delivery, "backoff_max_ms", 30000));
+  d.ca_file = text(delivery, "ca_file");
+  d.prune_interval = std::chrono::milliseconds(integer(delivery, "prune_interval_ms", 1000));
+
   const auto& resources = section(root, "resources");
   s.engine.default_page_size = static_cast<std::size_t>(integer(resources, "default_page_size", 100));
   s.engine.max_page_size = static_cast<std::size_t>(integer(resources, "max_page_size", 1000));

@@ -6,6 +6,7 @@
 
 #include <tmfd/json.hpp>
 
+#include "delivery/delivery_settings.hpp"
 #include "http/server.hpp"
 #include "observability/logging.hpp"
 #include "resource/engine.hpp"
@@ -29,6 +30,7 @@ struct Settings {
   observability::LogOptions logging;
   bool access_log = true;
   resource::EngineOptions engine;
+  delivery::DeliverySettings delivery;
   std::string plugin_directory;
   std::vector<EnabledPlugin> enabled;  // in the order of the file
 };

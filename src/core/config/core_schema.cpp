@@ -105,6 +105,32 @@ Field resources() {
        integer("max_page_size", "largest limit a client may ask for", 1000, 1)});
 }
 
+Field text_list(std::string name, std::string description) {
+  Field f;
+  f.name = std::move(name);
+  f.type = Type::StringList;
+  f.description = std::move(description);
+  f.default_value = json::array();
+  return f;
+}
+
+Field delivery() {
+  return object(
+      "delivery", "event delivery to hub callbacks",
+      {text_list("allowed_callbacks",
+                 "hosts hub callbacks may point to: host, host:port, *.suffix or an IPv4 CIDR; empty: none"),
+       integer("connections_per_subscription", "parallel keep-alive connections per hub", 4, 1, 64),
+       integer("batch_size", "outbox entries read per step of a hub", 256, 1, 10000),
+       integer("connect_timeout_ms", "time allowed to connect (and TLS handshake)", 2000, 1),
+       integer("request_timeout_ms", "time allowed for a callback to answer", 5000, 1),
+       integer("max_attempts", "failed attempts after which an event is dead-lettered", 10, 1),
+       integer("max_age_seconds", "a failing event older than this is dead-lettered at once", 86400, 1),
+       integer("backoff_initial_ms", "delay after the first failure; doubles, with jitter", 200, 1),
+       integer("backoff_max_ms", "longest delay between attempts", 30000, 1),
+       text("ca_file", "PEM CA bundle verifying https callbacks; absent: the system's"),
+       integer("prune_interval_ms", "how often delivered outbox entries are deleted", 1000, 10)});
+}
+
 Field plugins() {
   return object("plugins", "adapter plugins: the directory, then one block per plugin",
                 {text("directory", "where tmfd_<name>.so files are looked up", "plugins"),
@@ -123,7 +149,7 @@ Field modules() {
 } // namespace
 
 const Schema& core_schema() {
-  static const Schema schema{server(), storage(), logging(), resources(), plugins(), modules()};
+  static const Schema schema{server(), storage(), logging(), resources(), delivery(), plugins(), modules()};
   return schema;
 }
 

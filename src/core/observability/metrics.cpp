@@ -46,7 +46,9 @@ RouteMetrics::RouteMetrics(std::string r, std::string m)
       latency_seconds({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                        0.25, 0.5, 1, 2.5, 5}) {}
 
-Metrics::Metrics() : writer_group_size({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}) {}
+Metrics::Metrics()
+    : writer_group_size({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}),
+      delivery_lag_seconds({0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300}) {}
 
 RouteMetrics& Metrics::route(const std::string& route, const std::string& method) {
   std::lock_guard lock(routes_mutex_);
@@ -58,9 +60,9 @@ RouteMetrics& Metrics::route(const std::string& route, const std::string& method
 std::string Metrics::render() const {
   std::string out;
   out.reserve(16384);
+  std::lock_guard renderers_lock(routes_mutex_);
   out += "# HELP tmfd_http_requests_total HTTP requests by route, method and status.\n"
          "# TYPE tmfd_http_requests_total counter\n";
-  std::lock_guard lock(routes_mutex_);
   for (const auto& r : routes_) {
     for (std::size_t s = 0; s < r.by_status.size(); ++s) {
       auto n = r.by_status[s].load(std::memory_order_relaxed);
@@ -94,7 +96,22 @@ std::string Metrics::render() const {
   out += "# HELP tmfd_store_writer_group_size Writes committed together in one transaction.\n"
          "# TYPE tmfd_store_writer_group_size histogram\n";
   writer_group_size.render(out, "tmfd_store_writer_group_size", "");
+  gauge("tmfd_outbox_pruned_total", "Outbox entries deleted after every consumer passed them.", "counter",
+        outbox_pruned.load());
+  out += "# HELP tmfd_delivery_lag_seconds Time from an event's commit to its hub callback's 2xx answer.\n"
+         "# TYPE tmfd_delivery_lag_seconds histogram\n";
+  delivery_lag_seconds.render(out, "tmfd_delivery_lag_seconds", "");
+  for (const auto& renderer : renderers_) renderer(out);
   return out;
+}
+
+} // namespace tmfd::observability
+
+namespace tmfd::observability {
+
+void Metrics::add_renderer(std::function<void(std::string&)> renderer) {
+  std::lock_guard lock(routes_mutex_);
+  renderers_.push_back(std::move(renderer));
 }
 
 } // namespace tmfd::observability

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,12 +49,20 @@ public:
   std::atomic<std::uint64_t> events_written{0};
   std::atomic<std::uint64_t> events_delivered{0};
   Histogram writer_group_size;
+  // Hub callbacks: time from an event's commit to its callback's 2xx answer.
+  Histogram delivery_lag_seconds;
+  std::atomic<std::uint64_t> outbox_pruned{0};
+
+  // Adds lines written after the built-in ones (per-hub and per-consumer figures whose label
+  // sets change at run time). The function must append complete exposition lines.
+  void add_renderer(std::function<void(std::string&)> renderer);
 
   std::string render() const;
 
 private:
   mutable std::mutex routes_mutex_;  // registration and rendering only
   std::deque<RouteMetrics> routes_;
+  std::vector<std::function<void(std::string&)>> renderers_;  // guarded by routes_mutex_
 };
 
 } // namespace tmfd::observability

@@ -1,6 +1,8 @@
 // Registration, routes and the read side of the resource engine. Writes are in mutations.cpp.
 #include "resource/engine.hpp"
 
+#include <algorithm>
+
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
@@ -75,6 +77,15 @@ void Engine::register_routes(const Kind& k) {
   if (ops.get) route(Method::Get, item, &Engine::handle_get);
   if (ops.patch) route(Method::Patch, item, &Engine::handle_patch);
   if (ops.remove) route(Method::Delete, item, &Engine::handle_delete);
+}
+
+std::map<std::string, std::vector<std::string>> Engine::apis() const {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [path, k] : kinds_) {
+    auto& names = out[k->kind.base_path];
+    if (std::find(names.begin(), names.end(), k->kind.api) == names.end()) names.push_back(k->kind.api);
+  }
+  return out;
 }
 
 std::string Engine::href_for(const Kind& k, std::string_view id) const {

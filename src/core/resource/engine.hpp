@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <tmfd/http.hpp>
 #include <tmfd/resources.hpp>
@@ -32,6 +33,9 @@ public:
              std::string correlation_id, WriteCallback done) override;
   void import(std::vector<ImportEntry> entries, std::string correlation_id,
               std::function<void(ImportOutcome)> done) override;
+
+  // API base path -> the API names (event domains) of the kinds declared under it.
+  std::map<std::string, std::vector<std::string>> apis() const;
 
   struct Kind {
     ResourceKind kind;

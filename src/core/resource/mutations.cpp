@@ -97,6 +97,7 @@ json::object Engine::prepare_new(const Kind& k, json::object body, bool keep_cli
   }
   body["id"] = id;
   body["href"] = href_for(k, id);
+  if (k.hooks.path_of) body["href"] = options_.public_base_url + k.hooks.path_of(body);
   if (!body.contains("@type")) body["@type"] = kind.type;
   auto now = now_iso8601();
   if (!kind.created_field.empty()) body[kind.created_field] = now;
@@ -128,6 +129,8 @@ void Engine::do_create(const Kind& k, json::object body, std::string correlation
     }
     store::rows::insert(txn, kp->table, id, *text);
     if (!event->event_type.empty()) txn.emit(std::move(*event));
+    if (kp->hooks.events_on_create)
+      for (auto& extra : kp->hooks.events_on_create(*resource)) txn.emit(std::move(extra));
   };
   job.done = [text, href, done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {201, std::move(*text), 1, href}));
@@ -176,6 +179,8 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         auto text = json::serialize(resource);
         store::rows::insert(txn, k.table, id, text);
         if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, correlation_id));
+        if (k.hooks.events_on_create)
+          for (auto& extra : k.hooks.events_on_create(resource)) txn.emit(std::move(extra));
         written[i] = {&k, std::move(resource)};
       } catch (const ApiError& e) {
         refuse(i, e);

@@ -1,5 +1,7 @@
 #include "store/database.hpp"
 
+#include <future>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -86,7 +88,13 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
       " seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, event_type TEXT NOT NULL,"
       " domain TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,"
       " correlation_id TEXT NOT NULL, payload TEXT NOT NULL,"
-      " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+      " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+      " topic TEXT NOT NULL DEFAULT '')");
+  {
+    // Databases written before TMF688 topics have no topic column.
+    Statement has_topic(writer_.raw(), "SELECT 1 FROM pragma_table_info('tmfd_outbox') WHERE name='topic'");
+    if (!has_topic.step()) writer_.exec("ALTER TABLE tmfd_outbox ADD COLUMN topic TEXT NOT NULL DEFAULT ''");
+  }
   writer_.exec(
       "CREATE TABLE IF NOT EXISTS tmfd_migrations("
       " module TEXT NOT NULL, version INTEGER NOT NULL,"
@@ -146,6 +154,33 @@ void Database::start_writer(WriteQueue::CommitListener on_commit) {
   writer_.exec("PRAGMA analysis_limit=1000");
   writer_.exec("ANALYZE");
   queue_.start(std::move(on_commit));
+  writer_started_ = true;
+}
+
+void Database::with_writer(const std::function<void(Connection&)>& fn) {
+  if (!writer_started_) {
+    writer_.exec("BEGIN IMMEDIATE");
+    try {
+      fn(writer_);
+      writer_.exec("COMMIT");
+    } catch (...) {
+      writer_.exec("ROLLBACK");
+      throw;
+    }
+    return;
+  }
+  std::promise<void> finished;
+  WriteJob job;
+  job.run = [&fn](WriteTxn& txn) { fn(txn.connection()); };
+  job.done = [&finished](std::exception_ptr error) {
+    if (error)
+      finished.set_exception(error);
+    else
+      finished.set_value();
+  };
+  auto result = finished.get_future();
+  queue_.submit(std::move(job));
+  result.get();
 }
 
 Connection& Database::reader() {

@@ -3,6 +3,7 @@
 // connection per reading thread (created on first use), all in WAL mode so reads never wait for
 // the writer.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,9 @@ public:
   void migrate(const std::string& module, const std::vector<std::string>& statements);
 
   void start_writer(WriteQueue::CommitListener on_commit);
+  // Runs `fn` on the writer connection in its own transaction and waits for it: directly before
+  // the writer thread starts, as a write job after. Rethrows what `fn` throws.
+  void with_writer(const std::function<void(Connection&)>& fn);
   void submit(WriteJob job) { queue_.submit(std::move(job)); }
   void stop_writer() { queue_.stop(); }
 
@@ -45,15 +49,18 @@ public:
   ListPage list(const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size);
   // Cheap liveness probe of the storage for /health/ready.
   bool ready();
+  // This thread's read-only connection (last committed state), for reads the methods above do
+  // not cover (the outbox, hub subscriptions).
+  Connection& reader();
 
 private:
-  Connection& reader();
 
   DatabaseOptions options_;
   int lock_fd_ = -1;  // an exclusive lock on <path>.lock: one tmfd per database file
   std::uint64_t instance_id_;
   Connection writer_;
   WriteQueue queue_;
+  bool writer_started_ = false;
 };
 
 // Row operations usable inside a WriteJob (on the writer connection).

@@ -9,12 +9,12 @@ namespace tmfd::store {
 void WriteTxn::emit(Event event) {
   static const std::string kInsert =
       "INSERT INTO tmfd_outbox(event_id, event_type, domain, resource_type, resource_id, "
-      "correlation_id, payload) VALUES (?,?,?,?,?,?,?)";
+      "correlation_id, payload, topic) VALUES (?,?,?,?,?,?,?,?)";
   auto& st = conn_.prepare(kInsert);
   StatementUse use(st);
   st.bind(1, event.event_id).bind(2, event.event_type).bind(3, event.domain);
   st.bind(4, event.resource_type).bind(5, event.resource_id).bind(6, event.correlation_id);
-  st.bind(7, event.payload);
+  st.bind(7, event.payload).bind(8, event.topic);
   st.step();
   event.sequence = sqlite3_last_insert_rowid(conn_.raw());
   pending_.push_back(std::move(event));

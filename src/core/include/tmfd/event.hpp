@@ -16,6 +16,7 @@ struct Event {
   std::string resource_type;     // the collection, e.g. "individual"
   std::string resource_id;
   std::string correlation_id;
+  std::string topic;             // TMF688 topic id for events published to a topic; empty otherwise
   std::string payload;           // the whole TMF event body as JSON text
 };
 

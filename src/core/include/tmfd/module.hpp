@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <tmfd/config_schema.hpp>
+#include <tmfd/delivery.hpp>
 #include <tmfd/event.hpp>
 #include <tmfd/http.hpp>
 #include <tmfd/json.hpp>
@@ -22,6 +23,12 @@ public:
   virtual Resources& resources() = 0;
   virtual http::RouteRegistry& routes() = 0;
   virtual EventBus& bus() = 0;
+  // Hub subscriptions, for modules that serve hubs of their own (TMF688).
+  virtual Hubs& hubs() = 0;
+  // A durable consumer of the outbox named `consumer` (unique per process; the name keys its
+  // stored cursor). Open it in start(); read it from a thread of the module's own, started in
+  // serving() and joined in stop().
+  virtual std::unique_ptr<EventStream> open_event_stream(const std::string& consumer, StreamStart first_start) = 0;
   // Applies the module's own schema migrations (SQL, numbered by position from 1) that have not
   // run on this database yet, each in its own transaction; recorded in tmfd_migrations. Tables of
   // declared resource kinds need none: the engine creates and extends them itself.

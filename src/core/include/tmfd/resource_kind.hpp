@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <tmfd/event.hpp>
 #include <tmfd/json.hpp>
 
 namespace tmfd {
@@ -81,6 +82,13 @@ struct ResourceHooks {
   // Called inside the delete's transaction with the resource about to go (e.g. refuse with 409
   // while something still refers to it).
   std::function<void(const json::object& resource, TransactionReader& reader)> before_delete;
+  // The path of a new resource below the public base URL, for its href and Location, when it is
+  // not `{base_path}/{collection}/{id}` (e.g. TMF688's /topic/{topicId}/event/{id}). Called on
+  // create with the resource (id set).
+  std::function<std::string(const json::object& resource)> path_of;
+  // Events to write in the create's transaction besides the kind's own create event (e.g. TMF688
+  // publishes the created event to its topic). The engine assigns nothing: fill every field.
+  std::function<std::vector<Event>(const json::object& resource)> events_on_create;
 };
 
 } // namespace tmfd

@@ -1,0 +1,65 @@
+#include "delivery/outbox_log.hpp"
+
+namespace tmfd::delivery {
+
+std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::size_t limit) {
+  static const std::string kSql =
+      "SELECT seq, event_id, event_type, domain, resource_type, resource_id, correlation_id, topic, payload,"
+      " CAST((julianday(created_at) - 2440587.5) * 86400000.0 AS INTEGER)"
+      " FROM tmfd_outbox WHERE seq > ? ORDER BY seq LIMIT ?";
+  auto& st = conn.prepare(kSql);
+  store::StatementUse use(st);
+  st.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<OutboxEntry> out;
+  while (st.step()) {
+    OutboxEntry entry;
+    Event& e = entry.event;
+    e.sequence = st.column_int(0);
+    e.event_id = st.column_text(1);
+    e.event_type = st.column_text(2);
+    e.domain = st.column_text(3);
+    e.resource_type = st.column_text(4);
+    e.resource_id = st.column_text(5);
+    e.correlation_id = st.column_text(6);
+    e.topic = st.column_text(7);
+    e.payload = st.column_text(8);
+    entry.committed_ms = st.column_int(9);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::int64_t outbox_head(store::Connection& conn) {
+  auto& st = conn.prepare("SELECT seq FROM sqlite_sequence WHERE name='tmfd_outbox'");
+  store::StatementUse use(st);
+  return st.step() ? st.column_int(0) : 0;
+}
+
+std::int64_t outbox_before_oldest(store::Connection& conn) {
+  auto& st = conn.prepare("SELECT min(seq) FROM tmfd_outbox");
+  store::StatementUse use(st);
+  if (st.step() && !st.column_is_null(0)) return st.column_int(0) - 1;
+  return outbox_head(conn);
+}
+
+const std::vector<std::string>& delivery_migrations() {
+  static const std::vector<std::string> statements{
+      // Cursors of named consumers (plugins such as Kafka): the last acknowledged sequence.
+      "CREATE TABLE tmfd_consumer(name TEXT PRIMARY KEY NOT NULL, cursor INTEGER NOT NULL,"
+      " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+      // Hub subscriptions; `cursor` is the last outbox sequence the hub is done with.
+      "CREATE TABLE tmfd_hub(id TEXT PRIMARY KEY NOT NULL, hub_path TEXT NOT NULL,"
+      " domains TEXT NOT NULL, topic TEXT NOT NULL, callback TEXT NOT NULL, query TEXT NOT NULL,"
+      " topic_filter TEXT NOT NULL, cursor INTEGER NOT NULL,"
+      " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+      // Events a hub gave up on after its attempts or their age ran out.
+      "CREATE TABLE tmfd_dead_letter(hub_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+      " event_id TEXT NOT NULL, event_type TEXT NOT NULL, resource_id TEXT NOT NULL,"
+      " payload TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,"
+      " dead_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+      " PRIMARY KEY(hub_id, seq))",
+  };
+  return statements;
+}
+
+} // namespace tmfd::delivery

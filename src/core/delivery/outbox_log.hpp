@@ -1,0 +1,28 @@
+#pragma once
+// Reading the outbox table (written by WriteTxn::emit) in sequence order, for durable consumers.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <tmfd/event.hpp>
+
+#include "store/sqlite.hpp"
+
+namespace tmfd::delivery {
+
+struct OutboxEntry {
+  Event event;
+  std::int64_t committed_ms = 0;  // when the event was committed, Unix milliseconds
+};
+
+// Entries with sequence > `after`, oldest first, at most `limit`.
+std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::size_t limit);
+// The last sequence ever assigned (pruning does not lower it); 0 on a new database.
+std::int64_t outbox_head(store::Connection& conn);
+// One less than the oldest sequence still in the outbox (the head when it is empty).
+std::int64_t outbox_before_oldest(store::Connection& conn);
+
+// The delivery tables, applied as the kernel's own migrations.
+const std::vector<std::string>& delivery_migrations();
+
+} // namespace tmfd::delivery
