@@ -75,10 +75,10 @@ Settings read_settings(const json::object& root) {
   d.batch_size = static_cast<std::size_t>(integer(delivery, "batch_size", 256));
   d.connect_timeout = std::chrono::milliseconds(integer(delivery, "connect_timeout_ms", 2000));
   d.request_timeout = std::chrono::milliseconds(integer(delivery, "request_timeout_ms", 5000));
-  d.max_attempts = static_cast<int>(integer(delivery, "max_attempts", 10));
+  d.max_attempts = static_cast<int>(integer(delivery, "max_attempts", 30));
   d.max_age = std::chrono::seconds(integer(delivery, "max_age_seconds", 86400));
   d.backoff_initial = std::chrono::milliseconds(integer(delivery, "backoff_initial_ms", 200));
-  d.backoff_max = std::chrono::milliseconds(integer(delivery, "backoff_max_ms", 30000));
+  d.backoff_max = std::chrono::milliseconds(integer(delivery, "backoff_max_ms", 60000));
   d.ca_file = text(delivery, "ca_file");
   d.prune_interval = std::chrono::milliseconds(integer(delivery, "prune_interval_ms", 1000));
 

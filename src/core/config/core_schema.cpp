@@ -123,10 +123,10 @@ Field delivery() {
        integer("batch_size", "outbox entries read per step of a hub", 256, 1, 10000),
        integer("connect_timeout_ms", "time allowed to connect (and TLS handshake)", 2000, 1),
        integer("request_timeout_ms", "time allowed for a callback to answer", 5000, 1),
-       integer("max_attempts", "failed attempts after which an event is dead-lettered", 10, 1),
+       integer("max_attempts", "failed attempts after which an event is dead-lettered", 30, 1),
        integer("max_age_seconds", "a failing event older than this is dead-lettered at once", 86400, 1),
        integer("backoff_initial_ms", "delay after the first failure; doubles, with jitter", 200, 1),
-       integer("backoff_max_ms", "longest delay between attempts", 30000, 1),
+       integer("backoff_max_ms", "longest delay between attempts", 60000, 1),
        text("ca_file", "PEM CA bundle verifying https callbacks; absent: the system's"),
        integer("prune_interval_ms", "how often delivered outbox entries are deleted", 1000, 10)});
 }

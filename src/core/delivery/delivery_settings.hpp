@@ -13,10 +13,10 @@ struct DeliverySettings {
   std::size_t batch_size = 256;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{5000};
-  int max_attempts = 10;
+  int max_attempts = 30;
   std::chrono::seconds max_age{86400};
   std::chrono::milliseconds backoff_initial{200};
-  std::chrono::milliseconds backoff_max{30000};
+  std::chrono::milliseconds backoff_max{60000};
   std::string ca_file;  // empty: the system's CA store
   std::chrono::milliseconds prune_interval{1000};
 };

@@ -104,7 +104,6 @@ struct HubDispatcher::Impl {
   }
 
   void dead_letter(const std::shared_ptr<Worker>& w, const OutboxEntry& entry, int attempts, const std::string& error) {
-    w->status->dead_letters.fetch_add(1);
     log::warn("delivery", "event dead-lettered",
               {{"hub", w->hub.id}, {"event", entry.event.event_id}, {"attempts", std::to_string(attempts)},
                {"error", error}});
@@ -113,7 +112,10 @@ struct HubDispatcher::Impl {
     job.run = [id = w->hub.id, entry, attempts, error](store::WriteTxn& txn) {
       hub_store::add_dead_letter(txn.connection(), id, entry, attempts, error);
     };
-    job.done = [](std::exception_ptr) {};
+    // Counted once stored, so the count never runs ahead of GET .../deadLetter.
+    job.done = [status = w->status](std::exception_ptr error) {
+      if (!error) status->dead_letters.fetch_add(1);
+    };
     db.submit(std::move(job));
   }
 

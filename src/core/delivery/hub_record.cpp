@@ -28,8 +28,9 @@ json::object HubStatus::to_json(std::int64_t outbox_head) const {
   o["consecutiveFailures"] = consecutive;
   o["deadLetterCount"] = dead_letters.load();
   std::lock_guard lock(mutex);
-  if (!last_error.empty()) o["lastError"] = last_error;
-  if (!last_delivery.empty()) o["lastDeliveryTime"] = last_delivery;
+  // Always present, null until the first failure (or delivery), so clients see one shape.
+  o["lastError"] = last_error.empty() ? json::value(nullptr) : json::value(last_error);
+  o["lastDeliveryTime"] = last_delivery.empty() ? json::value(nullptr) : json::value(last_delivery);
   return o;
 }
 
