@@ -114,27 +114,35 @@ void HubService::serve(const std::string& hub_path, std::vector<std::string> dom
 void HubService::serve_topic(const std::string& hub_path,
                              std::function<std::optional<std::string>(const std::string&)> topic_filter) {
   using http::Method;
-  // The topic must exist for every call; its filter is taken when a hub is registered.
-  auto resolve = [hub_path, topic_filter](const http::Request& r) {
-    const std::string topic(r.param("topicId"));
+  // The topic's segment takes the name the topic routes already use at that position (the router
+  // keeps one name per position), e.g. {id} in /topic/{id} and /topic/{id}/hub. The hub's own id
+  // is then {hubId}.
+  const auto open = hub_path.find('{');
+  const auto close = hub_path.find('}', open);
+  if (open == std::string::npos || close == std::string::npos)
+    throw std::invalid_argument("topic hub path '" + hub_path + "' has no {param} segment for the topic");
+  const std::string topic_param = hub_path.substr(open + 1, close - open - 1);
+  auto resolve = [hub_path, topic_param, topic_filter](const http::Request& r) {
+    const std::string topic(r.param(topic_param));
     auto filter = topic_filter(topic);
     if (!filter) throw ApiError::not_found("no topic '" + topic + "'");
-    return Scope{replace_param(hub_path, "topicId", topic), {}, topic, *filter};
+    return Scope{replace_param(hub_path, topic_param, topic), {}, topic, *filter};
   };
+  const auto item = hub_path + "/{hubId}";
   routes_.add(Method::Post, hub_path, [this, resolve](http::Request& r, http::Reply reply) {
     create(r, std::move(reply), resolve(r));
   });
   routes_.add(Method::Get, hub_path, [this, resolve](http::Request& r, http::Reply reply) {
     list(resolve(r).hub_path, std::move(reply));
   });
-  routes_.add(Method::Get, hub_path + "/{id}", [this, resolve](http::Request& r, http::Reply reply) {
-    get(resolve(r).hub_path, std::string(r.param("id")), std::move(reply));
+  routes_.add(Method::Get, item, [this, resolve](http::Request& r, http::Reply reply) {
+    get(resolve(r).hub_path, std::string(r.param("hubId")), std::move(reply));
   });
-  routes_.add(Method::Delete, hub_path + "/{id}", [this, resolve](http::Request& r, http::Reply reply) {
-    remove(resolve(r).hub_path, std::string(r.param("id")), r.correlation_id, std::move(reply));
+  routes_.add(Method::Delete, item, [this, resolve](http::Request& r, http::Reply reply) {
+    remove(resolve(r).hub_path, std::string(r.param("hubId")), r.correlation_id, std::move(reply));
   });
-  routes_.add(Method::Get, hub_path + "/{id}/deadLetter", [this, resolve](http::Request& r, http::Reply reply) {
-    dead_letters(resolve(r).hub_path, std::string(r.param("id")), r, std::move(reply));
+  routes_.add(Method::Get, item + "/deadLetter", [this, resolve](http::Request& r, http::Reply reply) {
+    dead_letters(resolve(r).hub_path, std::string(r.param("hubId")), r, std::move(reply));
   });
 }
 

@@ -45,17 +45,13 @@ Router::Router(observability::Metrics& metrics) : metrics_(metrics) {
 
 void Router::add(Method method, std::string pattern, Handler handler) {
   Node* node = &root_;
+  std::vector<std::string> names;
   bool ok = for_each_segment(pattern, [&](std::string_view seg) {
     if (seg.empty()) return false;
     if (seg.front() == '{') {
       if (seg.size() < 3 || seg.back() != '}') return false;
-      std::string name(seg.substr(1, seg.size() - 2));
-      if (!node->param) {
-        node->param = std::make_unique<Node>();
-        node->param_name = name;
-      } else if (node->param_name != name) {
-        return false;  // two names for one position would make params ambiguous
-      }
+      names.emplace_back(seg.substr(1, seg.size() - 2));
+      if (!node->param) node->param = std::make_unique<Node>();
       node = node->param.get();
       return true;
     }
@@ -68,13 +64,14 @@ void Router::add(Method method, std::string pattern, Handler handler) {
   auto& slot = node->routes[static_cast<std::size_t>(method)];
   if (slot) throw std::invalid_argument("route added twice: " + std::string(to_string(method)) + " " + pattern);
   auto* rm = &metrics_.route(pattern, std::string(to_string(method)));
-  slot = std::make_unique<Route>(Route{method, std::move(pattern), std::move(handler), rm});
+  slot = std::make_unique<Route>(Route{method, std::move(pattern), std::move(handler), rm, std::move(names)});
 }
 
 Router::Match Router::match(Method method, std::string_view path,
                             std::vector<std::pair<std::string, std::string>>& params) const {
   Match m;
   const Node* node = &root_;
+  std::vector<std::string> values;
   bool ok = for_each_segment(path, [&](std::string_view seg) {
     if (seg.empty()) return false;
     if (auto it = node->exact.find(seg); it != node->exact.end()) {
@@ -83,7 +80,7 @@ Router::Match Router::match(Method method, std::string_view path,
     }
     if (!node->param) return false;
     try {
-      params.emplace_back(node->param_name, resource::percent_decode(seg));
+      values.push_back(resource::percent_decode(seg));
     } catch (...) {
       return false;  // a malformed escape names no resource
     }
@@ -93,6 +90,8 @@ Router::Match Router::match(Method method, std::string_view path,
   if (!ok || node == &root_) return m;
   if (const auto& r = node->routes[static_cast<std::size_t>(method)]) {
     m.route = r.get();
+    for (std::size_t i = 0; i < values.size() && i < r->param_names.size(); ++i)
+      params.emplace_back(r->param_names[i], std::move(values[i]));
     return m;
   }
   for (const auto& r : node->routes) {

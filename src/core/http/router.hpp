@@ -22,6 +22,7 @@ struct Route {
   std::string pattern;
   Handler handler;
   observability::RouteMetrics* metrics;
+  std::vector<std::string> param_names;  // the names of this route's {param} segments, in order
 };
 
 class Router final : public RouteRegistry {
@@ -50,7 +51,6 @@ private:
   struct Node {
     std::map<std::string, std::unique_ptr<Node>, std::less<>> exact;
     std::unique_ptr<Node> param;
-    std::string param_name;
     std::array<std::unique_ptr<Route>, kMethods> routes{};
   };
   observability::Metrics& metrics_;

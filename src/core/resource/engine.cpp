@@ -103,7 +103,10 @@ std::optional<StoredResource> Engine::get(const std::string& collection_path, co
 ListPage Engine::list(const std::string& collection_path, const std::string& query) {
   const Kind& k = find(collection_path);
   auto q = parse_list_query(query);
-  return db_.list(k.table, q, q.limit ? options_.max_page_size : options_.default_page_size);
+  auto page = db_.list(k.table, q, q.limit ? options_.max_page_size : options_.default_page_size);
+  if (!q.fields.empty())
+    for (auto& body : page.bodies) body = json::serialize(project_fields(parse_object(body), q.fields));
+  return page;
 }
 
 void Engine::create(const std::string& collection_path, json::object body, std::string correlation_id,

@@ -29,8 +29,10 @@ public:
   // Up to `max` events committed after those already returned, in commit order; waits up to
   // `wait` for the first one. Empty when nothing arrived in time or the stream was closed.
   virtual std::vector<Event> next(std::size_t max, std::chrono::milliseconds wait) = 0;
-  // Every event up to and including `sequence` is delivered: the cursor moves there durably (a
-  // restart resumes after it) and the outbox may prune them.
+  // Every event up to and including `sequence` is delivered: the cursor moves there. It is stored
+  // by a queued write shortly after (a crash before then resends those events: at-least-once);
+  // a restart resumes after the stored cursor, and the outbox may prune what it passed. Allowed
+  // after close().
   virtual void acknowledge(std::int64_t sequence) = 0;
   // Delivery of what next() returned failed: the following next() starts again after the last
   // acknowledged sequence.
@@ -49,7 +51,8 @@ public:
   // Serves POST and GET `hub_path`, GET and DELETE `hub_path/{id}` (and the hub's dead letters)
   // for hubs that receive the events of `domains` (empty: every event, topics included).
   virtual void serve(const std::string& hub_path, std::vector<std::string> domains) = 0;
-  // Serves hubs on TMF688 topics: `hub_path` contains a {topicId} segment. `topic_filter`
+  // Serves hubs on TMF688 topics: `hub_path` contains one {param} segment, the topic id (named as
+  // the topic's own routes name it, e.g. /topic/{id}/hub; a hub's id is then {hubId}). `topic_filter`
   // returns the topic's own filter in the TMF630 query syntax, applied to every event before the
   // hub's query (empty: none), or nullopt when there is no such topic (answered 404).
   virtual void serve_topic(const std::string& hub_path,

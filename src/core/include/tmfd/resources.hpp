@@ -61,7 +61,8 @@ public:
   // Reads; `collection_path` is base_path + "/" + collection.
   virtual std::optional<StoredResource> get(const std::string& collection_path,
                                             const std::string& id) = 0;
-  // `query` uses the TMF630 query syntax, e.g. "status=active&limit=10".
+  // `query` uses the TMF630 query syntax, e.g. "status=active&limit=10&fields=name"; the bodies
+  // are projected as the REST list projects them.
   virtual ListPage list(const std::string& collection_path, const std::string& query) = 0;
 
   // Writes, with the REST rules (validation, lifecycle, events). The callback runs on the
