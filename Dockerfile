@@ -12,7 +12,8 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTMFD_BUILD_TESTS=
 FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libboost-json1.81.0 libboost-log1.81.0 libsqlite3-0 libyaml-cpp0.7 libjemalloc2 ca-certificates curl \
+      libboost-json1.81.0 libboost-log1.81.0 libsqlite3-0 libyaml-cpp0.7 libjemalloc2 libssl3 librdkafka1 \
+      ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/tmfd --create-home tmfd
 COPY --from=build /opt/tmfd /opt/tmfd
