@@ -2,6 +2,8 @@
 // per connection that reads requests with Beast and answers them as the fault settings say.
 #include "callback_receiver.hpp"
 
+#include <tmfd/date_time.hpp>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -454,36 +456,10 @@ bool CallbackReceiver::wait_until(const std::function<bool(const std::vector<Rec
 // ---------------------------------------------------------------------------------------------
 
 std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(const std::string& text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 ||
-      consumed != 19)
-    return std::nullopt;
-  std::size_t pos = 19;
-  long long nanos = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    long long scale = 100000000;
-    std::size_t digits = 0;
-    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-      nanos += (text[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-      ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-  }
-  if (pos + 1 != text.size() || text[pos] != 'Z') return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  const std::time_t secs = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(secs) +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
+  // The server's own RFC 3339 reader, so that the tests read times exactly as tmfd writes them.
+  const auto ms = tmfd::date_time_ms(text);
+  if (!ms) return std::nullopt;
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(*ms));
 }
 
 } // namespace tmfd::test
