@@ -81,6 +81,7 @@ Settings read_settings(const json::object& root) {
   d.backoff_max = std::chrono::milliseconds(integer(delivery, "backoff_max_ms", 60000));
   d.ca_file = text(delivery, "ca_file");
   d.prune_interval = std::chrono::milliseconds(integer(delivery, "prune_interval_ms", 1000));
+  d.outbox_retention = std::chrono::seconds(integer(delivery, "outbox_retention_seconds", 300));
 
   const auto& resources = section(root, "resources");
   s.engine.default_page_size = static_cast<std::size_t>(integer(resources, "default_page_size", 100));

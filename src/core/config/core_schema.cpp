@@ -128,7 +128,8 @@ Field delivery() {
        integer("backoff_initial_ms", "delay after the first failure; doubles, with jitter", 200, 1),
        integer("backoff_max_ms", "longest delay between attempts", 60000, 1),
        text("ca_file", "PEM CA bundle verifying https callbacks; absent: the system's"),
-       integer("prune_interval_ms", "how often delivered outbox entries are deleted", 1000, 10)});
+       integer("prune_interval_ms", "how often delivered outbox entries are deleted", 1000, 10),
+       integer("outbox_retention_seconds", "delivered outbox entries are kept at least this long", 300, 0)});
 }
 
 Field plugins() {

@@ -68,10 +68,21 @@ void DeliveryService::prune_once() {
   // Only cursors already stored count: after a crash a consumer resumes from its stored cursor,
   // so nothing after it may go. With no consumer at all, everything committed may go (a hub
   // registered later starts at the head anyway).
-  std::int64_t upto = outbox_head_.load();
+  // Entries also stay for outbox_retention after their commit: a consumer started with
+  // StreamStart::Earliest finds recent history, and so does an operator looking at the table.
+  const auto now = std::chrono::steady_clock::now();
+  head_samples_.emplace_back(now, outbox_head_.load());
+  std::int64_t old_enough = 0;
+  while (!head_samples_.empty() && now - head_samples_.front().first >= settings_.outbox_retention) {
+    old_enough = head_samples_.front().second;
+    head_samples_.pop_front();
+  }
+  if (old_enough > 0) head_samples_.emplace_front(now - settings_.outbox_retention, old_enough);
+  std::int64_t upto = old_enough;
   if (auto hubs = hubs_.min_stored_cursor()) upto = std::min(upto, *hubs);
   if (auto streams = streams_.min_stored_cursor()) upto = std::min(upto, *streams);
-  if (upto <= 0) return;
+  if (upto <= pruned_upto_) return;  // nothing new to delete: no write at all
+  pruned_upto_ = upto;
   {
     std::lock_guard lock(prune_mutex_);
     prune_in_flight_ = true;

@@ -2,7 +2,9 @@
 // Everything that carries committed events out of the process: hub subscriptions and their
 // dispatcher, named event streams (plugins), and the pruning of the outbox behind all of them.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,6 +71,10 @@ private:
   std::condition_variable prune_wake_;
   bool stopping_ = false;
   bool prune_in_flight_ = false;  // guarded by prune_mutex_
+  // (when, outbox head then), one per pruning tick: entries up to a head seen at least
+  // outbox_retention ago are old enough to go. Pruning thread only.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::int64_t>> head_samples_;
+  std::int64_t pruned_upto_ = 0;  // pruning thread only
   std::thread pruner_;
 };
 

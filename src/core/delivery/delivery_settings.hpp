@@ -19,6 +19,7 @@ struct DeliverySettings {
   std::chrono::milliseconds backoff_max{60000};
   std::string ca_file;  // empty: the system's CA store
   std::chrono::milliseconds prune_interval{1000};
+  std::chrono::seconds outbox_retention{300};  // delivered entries are kept at least this long
 };
 
 } // namespace tmfd::delivery

@@ -282,6 +282,8 @@ void HubDispatcher::stop() {
   d.guard.reset();
   d.io.stop();
   d.thread.join();
+  // Workers own timers and sockets of the io_context: they go while it still exists.
+  d.workers.clear();
 }
 
 void HubDispatcher::add(const HubRecord& hub, EventFilter filter, CallbackUrl url, std::shared_ptr<HubStatus> status) {

@@ -36,7 +36,10 @@ std::unique_ptr<LoadedPlugin> open_one(const std::string& directory, const std::
   const auto path = library_path(directory, name);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) refuse(name, "library " + path + " not found");
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // RTLD_NODELETE: a plugin stays mapped until the process exits. Libraries it brings (librdkafka)
+  // keep global state and may run threads for a moment after their handles are destroyed; unmapping
+  // them under those would crash, and would make their globals look leaked to LeakSanitizer.
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (!handle) {
     const char* err = dlerror();
     refuse(name, "cannot load " + path + ": " + (err ? err : "unknown error"));
