@@ -103,7 +103,7 @@ config::Schema settings_schema() {
                  false),
       text("start_from", "where the plugin starts the first time it runs on a database", "latest",
            {"latest", "earliest"}),
-      integer("batch_size", "events read from the outbox and published per batch", 10000, 1, 100000),
+      integer("batch_size", "events read from the outbox and published per batch", 1000, 1, 100000),
       text("acks", "all: written to every in-sync replica, idempotent; 1: the leader alone", "all", {"all", "1"}),
       integer("linger_ms", "how long the producer waits to fill a request", 5, 0, 900000),
       text("compression", "compression codec of produced batches", "none",
@@ -129,7 +129,7 @@ Settings parse_settings(const json::object& block) {
   for (const auto& [type, topic] : s.topics_by_event_type)
     check_topic(topic, "plugins.kafka.topics_by_event_type." + type);
   s.start_from = string_at(block, "start_from") == "earliest" ? StreamStart::Earliest : StreamStart::Latest;
-  s.batch_size = static_cast<std::size_t>(integer_at(block, "batch_size", 10000));
+  s.batch_size = static_cast<std::size_t>(integer_at(block, "batch_size", 1000));
   s.acks = string_at(block, "acks");
   s.linger_ms = static_cast<int>(integer_at(block, "linger_ms", 5));
   s.compression = string_at(block, "compression");

@@ -18,7 +18,7 @@ struct Settings {
   std::map<std::string, std::string> topics_by_domain;        // event domain -> topic
   std::map<std::string, std::string> topics_by_event_type;    // eventType -> topic (wins)
   StreamStart start_from = StreamStart::Latest;
-  std::size_t batch_size = 10000;
+  std::size_t batch_size = 1000;
   std::string acks = "all";                                   // "all" or "1"
   int linger_ms = 5;
   std::string compression = "none";
