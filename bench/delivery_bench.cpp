@@ -30,18 +30,19 @@
 
 #include <boost/json.hpp>
 
+#include "bench_load.hpp"
 #include "callback_receiver.hpp"
 #include "http_client.hpp"
 #include "tmfd_process.hpp"
 
 using namespace tmfd::test;
+using namespace tmfd::bench;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const std::string kIndividuals = "/tmf-api/party/v4/individual";
 const std::string kHub = "/tmf-api/party/v4/hub";
 
 struct Options {
@@ -103,13 +104,6 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a.empty() ? "?" : a + " " + b + " " + c;
-}
-
 std::string yaml(const Options& o) {
   std::string y = "server:\n  host: 127.0.0.1\n  port: 0\n  threads: " + std::to_string(o.tmfd_threads) +
                   "\n  shutdown_grace_ms: 2000\n"
@@ -144,57 +138,6 @@ std::int64_t pending_events(HttpClient& c, const std::string& hub) {
   } catch (const std::exception&) {
     return -1;
   }
-}
-
-std::string individual_body(std::size_t n) {
-  return "{\"givenName\":\"G" + std::to_string(n) + "\",\"familyName\":\"Bench\",\"gender\":\"female\","
-         "\"nationality\":\"GB\",\"birthDate\":\"1985-12-10T00:00:00Z\"}";
-}
-
-// Creates individuals from `clients` keep-alive connections. With rate > 0 the creations are
-// paced at `rate` per second in total for `seconds`; otherwise exactly `count` are sent as fast
-// as the connections go. Returns {created (201), failed}.
-std::pair<std::size_t, std::size_t> create_individuals(std::uint16_t port, std::size_t clients, std::size_t count,
-                                                       double rate, double seconds) {
-  std::atomic<std::size_t> next{0}, created{0}, failed{0};
-  const auto start = Clock::now();
-  const std::size_t total = rate > 0 ? static_cast<std::size_t>(rate * seconds) : count;
-  std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < clients; ++t) {
-    threads.emplace_back([&] {
-      HttpClient c(port);
-      for (;;) {
-        const std::size_t n = next++;
-        if (n >= total) return;
-        if (rate > 0) {
-          // Creation n is due at start + n / rate; a late one goes at once.
-          const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(n / rate));
-          std::this_thread::sleep_until(due);
-        }
-        try {
-          auto r = c.request("POST", kIndividuals, individual_body(n), {{"Content-Type", "application/json"}});
-          (r.status == 201 ? created : failed)++;
-        } catch (const std::exception&) {
-          failed++;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return {created.load(), failed.load()};
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
 // The first 2xx arrival of each eventId.

@@ -9,7 +9,7 @@ target_sources(tmfd_integration_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/integr
 
 # Not a test: prints figures (bench/delivery_bench.sh builds and runs it). Optimised like the
 # build type says, unlike the test code.
-add_executable(tmfd_delivery_bench ${CMAKE_SOURCE_DIR}/bench/delivery_bench.cpp)
+add_executable(tmfd_delivery_bench ${CMAKE_SOURCE_DIR}/bench/delivery_bench.cpp ${CMAKE_SOURCE_DIR}/bench/bench_load.cpp)
 target_link_libraries(tmfd_delivery_bench PRIVATE tmfd_test_support Threads::Threads)
 tmfd_apply_warnings(tmfd_delivery_bench)
 add_dependencies(tmfd_delivery_bench tmfd tmfd_party)
