@@ -6,7 +6,12 @@ function(tmfd_apply_warnings target)
   endif()
 endfunction()
 
-if(TMFD_SANITIZE)
+if(TMFD_FUZZ)
+  # Coverage instrumentation for libFuzzer on everything; the fuzz targets link its driver.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(TMFD_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()

@@ -6,6 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# ccache keys on paths relative to the checkout, so a clone in another folder (CI's) reuses
+# what any earlier build on this machine compiled. Without this, -g puts the folder in the key.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
+
 build_dir=build
 cmake_args=(-G Ninja)
 if [[ "${1:-}" == "--sanitize" ]]; then

@@ -23,6 +23,7 @@
 #include "http/front.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "io/run_guarded.hpp"
 #include "observability/metrics.hpp"
 #include "plugin/loader.hpp"
 #include "resource/engine.hpp"
@@ -246,8 +247,8 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   });
 
   std::vector<std::thread> threads;
-  for (int i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
+  for (int i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { io::run_guarded(ioc, "http"); });
+  io::run_guarded(ioc, "http");
   for (auto& t : threads) t.join();
 
   shutdown_store();

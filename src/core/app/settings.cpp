@@ -86,6 +86,7 @@ Settings read_settings(const json::object& root) {
   const auto& resources = section(root, "resources");
   s.engine.default_page_size = static_cast<std::size_t>(integer(resources, "default_page_size", 100));
   s.engine.max_page_size = static_cast<std::size_t>(integer(resources, "max_page_size", 1000));
+  s.engine.max_resource_bytes = static_cast<std::size_t>(integer(resources, "max_resource_bytes", 1 << 20));
 
   const auto& plugins = section(root, "plugins");
   s.plugin_directory = text(plugins, "directory", "plugins");

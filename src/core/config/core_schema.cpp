@@ -70,7 +70,8 @@ Field server() {
        integer("threads", "I/O threads", 2, 1, 256),
        integer("max_connections", "open connections beyond which new ones are refused", 10000, 1),
        integer("max_body_bytes", "largest accepted request body", 1048576, 1),
-       integer("max_header_bytes", "largest accepted request header block", 16384, 1),
+       // At most 64 KiB: Beast holds one header field value in at most 65,533 bytes.
+       integer("max_header_bytes", "largest accepted request header block, and chunked trailer", 16384, 1024, 65536),
        integer("read_timeout_ms", "time allowed to receive a whole request", 30000, 1),
        integer("idle_timeout_ms", "keep-alive connections idle longer are closed", 60000, 1),
        integer("shutdown_grace_ms", "time given to requests in flight on shutdown", 10000, 0),
@@ -102,7 +103,8 @@ Field resources() {
   return object(
       "resources", "listing of resources",
       {integer("default_page_size", "items per page when the client sets no limit", 100, 1, 10000),
-       integer("max_page_size", "largest limit a client may ask for", 1000, 1)});
+       integer("max_page_size", "largest limit a client may ask for", 1000, 1),
+       integer("max_resource_bytes", "largest stored resource (serialized JSON), after any patch", 1048576, 1024)});
 }
 
 Field text_list(std::string name, std::string description) {

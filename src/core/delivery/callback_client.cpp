@@ -19,6 +19,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr std::size_t kMaxResponseBody = 64 * 1024;  // a callback's answer body is ignored anyway
+constexpr std::size_t kMaxResponseHead = 64 * 1024;  // status line, headers and any trailer
 
 std::string describe(const boost::system::error_code& ec) {
   if (ec == beast::error::timeout) return "timed out";
@@ -96,7 +97,9 @@ struct CallbackClient::Impl {
   tcp::resolver resolver;
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
-  beast::flat_buffer buffer;
+  // A receiver's response head (and a chunked trailer, which Beast buffers whole) must fit:
+  // a receiver cannot make tmfd buffer without bound.
+  beast::flat_buffer buffer{kMaxResponseHead};
 };
 
 CallbackClient::CallbackClient(asio::any_io_executor executor, asio::ssl::context& tls,

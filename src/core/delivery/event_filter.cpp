@@ -47,7 +47,7 @@ bool EventFilter::matches(const Event& event) const {
   }
   if (!needs_body_) return true;
   boost::system::error_code ec;
-  const json::value body = json::parse(event.payload, ec);
+  const json::value body = json::parse(event.payload, ec, {}, event_parse_options());
   if (ec) return false;
   for (const auto& filter : filters_) {
     std::vector<std::string_view> values(filter.values.begin(), filter.values.end());

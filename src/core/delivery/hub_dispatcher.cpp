@@ -23,6 +23,7 @@
 #include "delivery/callback_client.hpp"
 #include "delivery/hub_store.hpp"
 #include "delivery/outbox_log.hpp"
+#include "io/run_guarded.hpp"
 #include "observability/metrics.hpp"
 #include "resource/ids_and_time.hpp"
 #include "store/database.hpp"
@@ -259,13 +260,7 @@ void HubDispatcher::start() {
   else
     tls.load_verify_file(impl_->settings.ca_file);  // throws naming the problem
   impl_->guard.emplace(impl_->io.get_executor());
-  impl_->thread = std::thread([this] {
-    try {
-      impl_->io.run();
-    } catch (const std::exception& e) {
-      log::error("delivery", "delivery thread failed", {{"error", e.what()}});
-    }
-  });
+  impl_->thread = std::thread([this] { io::run_guarded(impl_->io, "delivery"); });
 }
 
 void HubDispatcher::stop() {

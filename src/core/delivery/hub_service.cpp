@@ -99,7 +99,7 @@ void HubService::serve(const std::string& hub_path, std::vector<std::string> dom
   routes_.add(Method::Post, hub_path, [this, scope](http::Request& r, http::Reply reply) {
     create(r, std::move(reply), *scope);
   });
-  routes_.add(Method::Get, hub_path, [this, hub_path](http::Request&, http::Reply reply) { list(hub_path, std::move(reply)); });
+  routes_.add(Method::Get, hub_path, [this, hub_path](http::Request& r, http::Reply reply) { list(hub_path, r, std::move(reply)); });
   routes_.add(Method::Get, hub_path + "/{id}", [this, hub_path](http::Request& r, http::Reply reply) {
     get(hub_path, std::string(r.param("id")), std::move(reply));
   });
@@ -133,7 +133,7 @@ void HubService::serve_topic(const std::string& hub_path,
     create(r, std::move(reply), resolve(r));
   });
   routes_.add(Method::Get, hub_path, [this, resolve](http::Request& r, http::Reply reply) {
-    list(resolve(r).hub_path, std::move(reply));
+    list(resolve(r).hub_path, r, std::move(reply));
   });
   routes_.add(Method::Get, item, [this, resolve](http::Request& r, http::Reply reply) {
     get(resolve(r).hub_path, std::string(r.param("hubId")), std::move(reply));
@@ -187,15 +187,24 @@ HubService::Entry HubService::find(const std::string& hub_path, const std::strin
   return it->second;
 }
 
-void HubService::list(const std::string& hub_path, http::Reply reply) const {
+void HubService::list(const std::string& hub_path, const http::Request& request, http::Reply reply) const {
+  // The same query rules as resource lists, so that a bad parameter is refused here too.
+  auto query = resource::parse_list_query(request.query);
+  if (!query.filters.empty() || !query.fields.empty() || !query.sort.empty())
+    throw ApiError::bad_request("hub lists take only offset and limit");
   json::array out;
+  std::size_t total = 0;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, entry] : hubs_)
-      if (entry.record.hub_path == hub_path) out.push_back(hub_body(entry.record, href(entry.record)));
+    for (const auto& [id, entry] : hubs_) {
+      if (entry.record.hub_path != hub_path) continue;
+      if (total++ < query.offset) continue;
+      if (query.limit && out.size() >= *query.limit) continue;
+      out.push_back(hub_body(entry.record, href(entry.record)));
+    }
   }
   auto response = json_response(200, out);
-  response.headers.emplace_back("X-Total-Count", std::to_string(out.size()));
+  response.headers.emplace_back("X-Total-Count", std::to_string(total));
   response.headers.emplace_back("X-Result-Count", std::to_string(out.size()));
   reply(std::move(response));
 }

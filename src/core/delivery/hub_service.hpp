@@ -52,7 +52,7 @@ private:
   };
 
   void create(const http::Request& request, http::Reply reply, Scope scope);
-  void list(const std::string& hub_path, http::Reply reply) const;
+  void list(const std::string& hub_path, const http::Request& request, http::Reply reply) const;
   void get(const std::string& hub_path, const std::string& id, http::Reply reply) const;
   void remove(const std::string& hub_path, const std::string& id, const std::string& correlation_id, http::Reply reply);
   void dead_letters(const std::string& hub_path, const std::string& id, const http::Request& request,

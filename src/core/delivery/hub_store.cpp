@@ -120,7 +120,7 @@ json::array dead_letters(store::Connection& reader, const std::string& hub_id, s
     o["lastError"] = st.column_text(5);
     o["deadLetteredAt"] = st.column_text(6);
     boost::system::error_code ec;
-    auto event = json::parse(st.column_text(7), ec);
+    auto event = json::parse(st.column_text(7), ec, {}, event_parse_options());
     o["event"] = ec ? json::value(st.column_text(7)) : std::move(event);
     out.push_back(std::move(o));
   }

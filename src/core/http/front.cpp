@@ -1,5 +1,6 @@
 #include "http/front.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -41,6 +42,10 @@ void Front::dispatch(Request& req, Reply reply) {
   auto finish = [reply = std::move(reply), metrics, started, access_log = access_log_,
                  corr = req.correlation_id, method = req.method, path = req.path](Response r) {
     r.headers.emplace_back("X-Correlation-ID", corr);
+    // Every 503 is a passing condition (a locked or failing store, a drain): say when to retry.
+    if (r.status == 503 && std::none_of(r.headers.begin(), r.headers.end(),
+                                        [](const Header& h) { return h.first == "Retry-After"; }))
+      r.headers.emplace_back("Retry-After", "1");
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (metrics) {
       if (r.status >= 0 && r.status < 600) metrics->by_status[static_cast<std::size_t>(r.status)].fetch_add(1, std::memory_order_relaxed);

@@ -34,6 +34,57 @@ Method method_of(bhttp::verb v) {
   }
 }
 
+// A request target is sent as visible ASCII (RFC 9112 3.2, RFC 3986): other bytes must be
+// percent-encoded. Raw ones would end up in error bodies and log lines that must stay valid
+// UTF-8, so they are refused rather than echoed.
+bool visible_ascii(std::string_view s) noexcept {
+  for (unsigned char c : s)
+    if (c < 0x21 || c > 0x7e) return false;
+  return !s.empty();
+}
+
+std::string_view trimmed(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Why a request's framing cannot be trusted, or empty when it can. Framing that two parties
+// could read differently (request smuggling) or that Beast would read until the peer closes
+// (a transfer coding other than chunked) is refused before any body byte is read.
+struct FramingProblem {
+  int status = 0;
+  const char* code = "";
+  const char* reason = "";
+  std::string message;
+};
+
+FramingProblem framing_problem(const bhttp::request<bhttp::string_body>& req) {
+  const auto te_count = std::distance(req.equal_range(bhttp::field::transfer_encoding).first,
+                                      req.equal_range(bhttp::field::transfer_encoding).second);
+  const auto cl_range = req.equal_range(bhttp::field::content_length);
+  const auto cl_count = std::distance(cl_range.first, cl_range.second);
+  if (te_count > 0 && cl_count > 0)
+    return {400, "BAD_REQUEST", "Bad request", "a request must not carry both Transfer-Encoding and Content-Length"};
+  if (te_count > 1)
+    return {400, "BAD_REQUEST", "Bad request", "Transfer-Encoding must be sent once"};
+  if (te_count == 1) {
+    auto value = req[bhttp::field::transfer_encoding];
+    if (!beast::iequals(trimmed(std::string_view(value.data(), value.size())), "chunked"))
+      return {501, "NOT_IMPLEMENTED", "Not implemented",
+              "the only transfer coding accepted is 'chunked' (alone)"};
+  }
+  if (cl_count > 1)
+    return {400, "BAD_REQUEST", "Bad request", "Content-Length must be sent once"};
+  if (cl_count == 1) {
+    auto value = trimmed(std::string_view(cl_range.first->value().data(), cl_range.first->value().size()));
+    bool digits = !value.empty();
+    for (char c : value) digits = digits && c >= '0' && c <= '9';
+    if (!digits) return {400, "BAD_REQUEST", "Bad request", "Content-Length must be one decimal number"};
+  }
+  return {};
+}
+
 } // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
@@ -68,6 +119,11 @@ public:
 private:
   void read_header() {
     parser_.emplace();
+    // The read buffer is capped at the header limit. A request's head must fit in it, and so
+    // must a chunked body's trailer, which Beast buffers whole and does not count against the
+    // header limit: without the cap, one long trailer field grew the buffer without bound and
+    // then made Beast throw (a field value over 64 KiB).
+    buffer_.max_size(server_->limits.max_header_bytes);
     parser_->body_limit(server_->limits.max_body_bytes);
     parser_->header_limit(server_->limits.max_header_bytes);
     stream_.expires_after(server_->limits.idle_timeout);
@@ -77,14 +133,22 @@ private:
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
+    auto problem = framing_problem(parser_->get());
+    if (problem.status) return refuse(problem.status, problem.code, problem.reason, problem.message);
+    auto target = parser_->get().target();
+    if (!visible_ascii(std::string_view(target.data(), target.size())))
+      return refuse(400, "BAD_REQUEST", "Bad request",
+                    "the request target must be visible ASCII; percent-encode other bytes");
     stream_.expires_after(server_->limits.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == bhttp::error::header_limit)
+    // buffer_overflow: a head or a chunked trailer that does not fit in max_header_bytes.
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
       return refuse(431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request header fields too large",
-                    "the request headers exceed " + std::to_string(server_->limits.max_header_bytes) + " bytes");
+                    "the request headers or trailers exceed " +
+                        std::to_string(server_->limits.max_header_bytes) + " bytes");
     if (ec == bhttp::error::body_limit)
       return refuse(413, "PAYLOAD_TOO_LARGE", "Payload too large",
                     "the request body exceeds " + std::to_string(server_->limits.max_body_bytes) + " bytes");
@@ -121,7 +185,7 @@ private:
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
     if (auto it = breq.find(bhttp::field::content_type); it != breq.end()) req.content_type = std::string(it->value());
-    if (auto it = breq.find(bhttp::field::if_match); it != breq.end()) req.if_match = std::string(it->value());
+    if (auto it = breq.find(bhttp::field::if_match); it != breq.end()) req.if_match.emplace(it->value());
     if (auto it = breq.find("X-Correlation-ID"); it != breq.end()) req.correlation_id = std::string(it->value());
     req.body = std::move(breq.body());
 

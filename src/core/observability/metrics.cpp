@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "io/run_guarded.hpp"
+
 namespace tmfd::observability {
 
 namespace {
@@ -85,6 +87,9 @@ std::string Metrics::render() const {
         connections_active.load());
   gauge("tmfd_http_connections_refused_total", "Connections closed at accept: limit reached.",
         "counter", connections_refused.load());
+  gauge("tmfd_handler_exceptions_total",
+        "Operations dropped because an exception escaped their handler (each one is a bug).",
+        "counter", io::handler_exceptions());
   gauge("tmfd_store_writer_queue_depth", "Writes waiting for the writer thread.", "gauge",
         writer_queue_depth.load());
   gauge("tmfd_store_commits_total", "Group commits done by the writer thread.", "counter",

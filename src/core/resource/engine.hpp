@@ -18,6 +18,7 @@ struct EngineOptions {
   std::string public_base_url;       // prefix of href and Location; empty: relative hrefs
   std::size_t default_page_size = 100;
   std::size_t max_page_size = 1000;
+  std::size_t max_resource_bytes = 1 << 20;  // a stored resource's serialized size, at most
 };
 
 class Engine final : public Resources {
@@ -55,12 +56,14 @@ private:
   json::object prepare_new(const Kind& k, json::object body, bool keep_client_id) const;
   void register_routes(const Kind& k);
 
-  // Shared by HTTP and in-process callers. `if_match` is empty when absent.
+  // Shared by HTTP and in-process callers. `if_match` is absent when the caller sent none.
   void do_create(const Kind& k, json::object body, std::string correlation_id, WriteCallback done);
   void do_patch(const Kind& k, std::string id, PatchMode mode, json::value patch,
-                std::string if_match, std::string correlation_id, WriteCallback done);
-  void do_delete(const Kind& k, std::string id, std::string if_match, std::string correlation_id,
-                 WriteCallback done);
+                std::optional<std::string> if_match, std::string correlation_id, WriteCallback done);
+  void do_delete(const Kind& k, std::string id, std::optional<std::string> if_match,
+                 std::string correlation_id, WriteCallback done);
+  // 413 when a resource's serialized form is larger than max_resource_bytes.
+  void check_size(const Kind& k, const std::string& text) const;
 
   void handle_list(const Kind& k, http::Request& req, http::Reply reply);
   void handle_get(const Kind& k, http::Request& req, http::Reply reply);

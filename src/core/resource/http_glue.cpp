@@ -21,6 +21,34 @@ std::string media_type(std::string_view content_type) {
   return out;
 }
 
+// The charset parameter's value, lower-cased and unquoted; empty when there is none.
+std::string charset_of(std::string_view content_type) {
+  std::string lower(content_type);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (auto semi = lower.find(';'); semi != std::string::npos; semi = lower.find(';', semi + 1)) {
+    auto param = std::string_view(lower).substr(semi + 1);
+    param = param.substr(0, param.find(';'));
+    while (!param.empty() && std::isspace(static_cast<unsigned char>(param.front()))) param.remove_prefix(1);
+    if (!param.starts_with("charset")) continue;
+    param.remove_prefix(7);
+    while (!param.empty() && std::isspace(static_cast<unsigned char>(param.front()))) param.remove_prefix(1);
+    if (param.empty() || param.front() != '=') continue;
+    param.remove_prefix(1);
+    while (!param.empty() && std::isspace(static_cast<unsigned char>(param.back()))) param.remove_suffix(1);
+    while (!param.empty() && std::isspace(static_cast<unsigned char>(param.front()))) param.remove_prefix(1);
+    if (param.size() >= 2 && param.front() == '"' && param.back() == '"') param = param.substr(1, param.size() - 2);
+    return std::string(param);
+  }
+  return {};
+}
+
+// JSON is UTF-8 (RFC 8259 8.1); a body declared in another charset would be read wrongly.
+void require_utf8(std::string_view content_type) {
+  auto charset = charset_of(content_type);
+  if (!charset.empty() && charset != "utf-8" && charset != "utf8")
+    throw ApiError::unsupported_media_type("charset '" + charset + "' is not supported; JSON bodies are UTF-8");
+}
+
 std::string shown(std::string_view content_type) {
   return content_type.empty() ? "no Content-Type" : "Content-Type '" + std::string(content_type) + "'";
 }
@@ -30,6 +58,7 @@ std::string shown(std::string_view content_type) {
 void require_json_content_type(std::string_view content_type) {
   if (media_type(content_type) != "application/json")
     throw ApiError::unsupported_media_type(shown(content_type) + " is not supported; send application/json");
+  require_utf8(content_type);
 }
 
 void require_merge_patch_content_type(std::string_view content_type) {
@@ -39,13 +68,20 @@ void require_merge_patch_content_type(std::string_view content_type) {
         shown(content_type) +
         " is not supported; send application/merge-patch+json, application/json or "
         "application/json-patch+json");
+  require_utf8(content_type);
 }
 
 bool is_json_patch(std::string_view content_type) {
-  return media_type(content_type) == "application/json-patch+json";
+  if (media_type(content_type) != "application/json-patch+json") return false;
+  require_utf8(content_type);
+  return true;
 }
 
 std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+bool if_match_blank(std::string_view if_match) {
+  return if_match.find_first_not_of(" \t") == std::string_view::npos;
+}
 
 bool if_match_allows(std::string_view if_match, std::int64_t version) {
   const std::string want = etag(version);

@@ -53,12 +53,16 @@ bool attributes_changed(const json::object& a, const json::object& b, const std:
 // The stored resource a PATCH or DELETE changes: 404 when it does not exist, 412 when If-Match
 // names another version.
 StoredResource read_for_change(store::WriteTxn& txn, const Engine::Kind& k, const std::string& id,
-                               const std::string& if_match) {
+                               const std::optional<std::string>& if_match) {
   auto current = store::rows::read(txn, k.table, id);
   if (!current) throw ApiError::not_found(k.kind.type + " '" + id + "' does not exist");
-  if (!if_match.empty() && !if_match_allows(if_match, current->version))
-    throw ApiError::precondition_failed("If-Match " + if_match + " does not match the current ETag " +
-                                        etag(current->version));
+  // A blank If-Match names no version, so it matches none (RFC 9110 13.1.1): refusing it is
+  // safer than reading it as "no condition" and applying a change the client meant to guard.
+  if (if_match && !if_match_allows(*if_match, current->version))
+    throw ApiError::precondition_failed(
+        (if_match_blank(*if_match) ? std::string("If-Match is empty; it matches no version")
+                                   : "If-Match " + *if_match + " does not match") +
+        " (the current ETag is " + etag(current->version) + ")");
   return std::move(*current);
 }
 
@@ -84,6 +88,13 @@ private:
   const Engine& engine_;
   store::WriteTxn& txn_;
 };
+
+void Engine::check_size(const Kind& k, const std::string& text) const {
+  if (text.size() > options_.max_resource_bytes)
+    throw ApiError(413, "RESOURCE_TOO_LARGE", "Resource too large",
+                   k.kind.type + " would be " + std::to_string(text.size()) + " bytes; at most " +
+                       std::to_string(options_.max_resource_bytes) + " are stored (resources.max_resource_bytes)");
+}
 
 json::object Engine::prepare_new(const Kind& k, json::object body, bool keep_client_id) const {
   const ResourceKind& kind = k.kind;
@@ -116,6 +127,7 @@ void Engine::do_create(const Kind& k, json::object body, std::string correlation
   auto id = std::string(resource->at("id").get_string());
   auto href = std::string(resource->at("href").get_string());
   auto text = std::make_shared<std::string>(json::serialize(*resource));
+  check_size(k, *text);
   auto event = k.kind.events.create.empty()
                    ? std::make_shared<Event>()
                    : std::make_shared<Event>(make_event(k.kind, k.kind.events.create, *text, id, correlation_id));
@@ -177,6 +189,7 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         std::string id(resource.at("id").get_string());
         if (store::rows::read(txn, k.table, id)) throw ApiError::conflict(k.kind.type + " '" + id + "' already exists");
         auto text = json::serialize(resource);
+        check_size(k, text);
         store::rows::insert(txn, k.table, id, text);
         if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, correlation_id));
         if (k.hooks.events_on_create)
@@ -221,7 +234,8 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
   db_.submit(std::move(job));
 }
 
-void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value patch, std::string if_match,
+void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value patch,
+                      std::optional<std::string> if_match,
                       std::string correlation_id, WriteCallback done) {
   struct Outcome {
     std::string body;
@@ -237,7 +251,7 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
     json::object before = parse_object(current.body);
     json::object after = before;
     if (mode == PatchMode::Merge) apply_merge_patch(after, patch.as_object());
-    else apply_json_patch(after, patch);
+    else apply_json_patch(after, patch, options_.max_resource_bytes);
     check_immutable(kind, before, after);
     // The last-update date is the server's: whatever the patch said, it is set below if and
     // only if something else changed.
@@ -266,6 +280,7 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
     }
     if (!kind.last_update_field.empty()) after[kind.last_update_field] = now_iso8601();
     outcome->body = json::serialize(after);
+    check_size(*kp, outcome->body);
     outcome->version = current.version + 1;
     store::rows::update(txn, kp->table, id, outcome->body, outcome->version);
     if (others_changed && !kind.events.attribute_value_change.empty())
@@ -279,7 +294,8 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
   db_.submit(std::move(job));
 }
 
-void Engine::do_delete(const Kind& k, std::string id, std::string if_match, std::string correlation_id,
+void Engine::do_delete(const Kind& k, std::string id, std::optional<std::string> if_match,
+                       std::string correlation_id,
                        WriteCallback done) {
   const Kind* kp = &k;
   store::WriteJob job;

@@ -136,6 +136,9 @@ std::vector<Operation> parse_patch(const json::value& patch) {
   if (!patch.is_array()) throw ApiError::bad_request("a JSON Patch document must be a JSON array");
   std::vector<Operation> ops;
   const auto& arr = patch.get_array();
+  if (arr.size() > kMaxJsonPatchOperations)
+    throw ApiError::bad_request("a JSON Patch document may hold at most " +
+                                std::to_string(kMaxJsonPatchOperations) + " operations");
   ops.reserve(arr.size());
   for (std::size_t i = 0; i < arr.size(); ++i) ops.push_back(parse_operation(arr[i], i));
   return ops;
@@ -279,6 +282,110 @@ bool is_proper_prefix(const Pointer& prefix, const Pointer& of) {
   return prefix.size() < of.size() && std::equal(prefix.begin(), prefix.end(), of.begin());
 }
 
+// Roughly the length of v serialized (escapes aside), counting no further than `cap`: enough to
+// keep a document's size in check without serializing it after every operation.
+std::size_t approximate_size(const json::value& v, std::size_t cap) {
+  std::size_t n = 0;
+  auto walk = [&](auto& self, const json::value& x) -> void {
+    if (n > cap) return;
+    switch (x.kind()) {
+    case json::kind::string: n += x.get_string().size() + 2; break;
+    case json::kind::object:
+      n += 2;
+      for (const auto& m : x.get_object()) {
+        n += m.key().size() + 4;
+        self(self, m.value());
+        if (n > cap) return;
+      }
+      break;
+    case json::kind::array:
+      n += 2;
+      for (const auto& item : x.get_array()) {
+        n += 1;
+        self(self, item);
+        if (n > cap) return;
+      }
+      break;
+    case json::kind::double_: n += 24; break;
+    case json::kind::int64:
+    case json::kind::uint64: n += 20; break;
+    case json::kind::bool_: n += 5; break;
+    case json::kind::null: n += 4; break;
+    }
+  };
+  walk(walk, v);
+  return n;
+}
+
+// Keeps the running size of a document under patch: every operation that adds adds the size of
+// what it adds, every one that removes or replaces takes off what it drops. A patch that would
+// grow the document past the limit is refused at that operation, before it does the work (a
+// "copy from the root" repeated doubles the document each time).
+class SizeBudget {
+public:
+  SizeBudget(const json::value& doc, std::size_t limit) : limit_(limit), size_(approximate_size(doc, limit)) {}
+
+  void grow(const json::value& v, const std::string& label) {
+    size_ += approximate_size(v, limit_);
+    if (size_ > limit_)
+      throw ApiError(413, "RESOURCE_TOO_LARGE", "Resource too large",
+                     label + ": the resource would exceed " + std::to_string(limit_) + " bytes");
+  }
+  void shrink(const json::value* v) {
+    if (!v) return;
+    auto n = approximate_size(*v, limit_);
+    size_ = n > size_ ? 0 : size_ - n;
+  }
+
+private:
+  std::size_t limit_;
+  std::size_t size_;
+};
+
+// The value an add at `path` would replace: an object member of that name (array adds insert).
+const json::value* replaced_by_add(json::value& doc, const Pointer& path) {
+  if (path.empty()) return &doc;
+  json::value* parent = resolve(doc, path, path.size() - 1);
+  if (!parent || !parent->is_object()) return nullptr;
+  return parent->get_object().if_contains(path.back());
+}
+
+// Levels of arrays and objects, counted as the JSON parser counts them (a scalar is 0). Stops
+// counting past kMaxJsonDepth + 1: a copy into itself repeated can nest a document deeply.
+std::size_t nesting_depth(const json::value& v, std::size_t above = 0) {
+  if (!v.is_object() && !v.is_array()) return above;
+  const std::size_t here = above + 1;
+  if (here > kMaxJsonDepth) return here;
+  std::size_t deepest = here;
+  if (v.is_object())
+    for (const auto& m : v.get_object()) deepest = std::max(deepest, nesting_depth(m.value(), here));
+  else
+    for (const auto& item : v.get_array()) deepest = std::max(deepest, nesting_depth(item, here));
+  return deepest;
+}
+
+void account(json::value& doc, const Operation& op, SizeBudget& budget) {
+  switch (op.kind) {
+  case OpKind::Add:
+    budget.shrink(replaced_by_add(doc, op.path));
+    budget.grow(*op.value, op.label);
+    break;
+  case OpKind::Replace:
+    budget.shrink(resolve(doc, op.path));
+    budget.grow(*op.value, op.label);
+    break;
+  case OpKind::Remove: budget.shrink(resolve(doc, op.path)); break;
+  case OpKind::Copy:
+    if (const json::value* from = resolve(doc, op.from)) {
+      budget.shrink(replaced_by_add(doc, op.path));
+      budget.grow(*from, op.label);
+    }
+    break;
+  case OpKind::Move:
+  case OpKind::Test: break;
+  }
+}
+
 void apply_one(json::value& doc, const Operation& op) {
   switch (op.kind) {
   case OpKind::Add: add_value(doc, op.path, *op.value, op.label); break;
@@ -311,12 +418,19 @@ void apply_one(json::value& doc, const Operation& op) {
 
 } // namespace
 
-void apply_json_patch(json::object& target, const json::value& patch) {
+void apply_json_patch(json::object& target, const json::value& patch, std::size_t max_document_bytes) {
   std::vector<Operation> ops = parse_patch(patch);  // a malformed document changes nothing
   // Work on a copy and swap it in only at the end: that is what makes the patch atomic.
   json::value doc(target);
-  for (const auto& op : ops) apply_one(doc, op);
+  SizeBudget budget(doc, max_document_bytes);
+  for (const auto& op : ops) {
+    account(doc, op, budget);
+    apply_one(doc, op);
+  }
   if (!doc.is_object()) throw ApiError::bad_request("JSON Patch: the resource must remain a JSON object");
+  if (nesting_depth(doc) > kMaxJsonDepth)
+    throw ApiError::bad_request("JSON Patch: the resource would nest deeper than " + std::to_string(kMaxJsonDepth) +
+                                " levels");
   target = std::move(doc.get_object());
 }
 

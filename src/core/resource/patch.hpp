@@ -3,6 +3,8 @@
 // Patch (RFC 6902, application/json-patch+json). Both work on an in-memory resource so the
 // engine can validate the result (mandatory and immutable attributes, lifecycle rules) before
 // anything is stored.
+#include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,8 +24,13 @@ void apply_merge_patch(json::object& target, const json::value& patch);
 // `target` is left unchanged and ApiError is thrown:
 //   400 BAD_REQUEST        malformed patch document, malformed pointer, a path or from that does
 //                          not exist, an operation that would leave the resource a non-object;
-//   409 PATCH_TEST_FAILED  a test op whose target differs from its value, or does not exist.
-void apply_json_patch(json::object& target, const json::value& patch);
+//   409 PATCH_TEST_FAILED  a test op whose target differs from its value, or does not exist;
+//   413 RESOURCE_TOO_LARGE an operation that would grow the document past max_document_bytes
+//                          (checked before the operation runs, on an approximate size).
+// A document may hold at most kMaxJsonPatchOperations operations (400 beyond).
+inline constexpr std::size_t kMaxJsonPatchOperations = 1000;
+void apply_json_patch(json::object& target, const json::value& patch,
+                      std::size_t max_document_bytes = std::numeric_limits<std::size_t>::max());
 
 // The top-level attribute names a JSON Patch changes, in first-seen order without duplicates,
 // so the caller can refuse changes to immutable attributes before applying it. These are the

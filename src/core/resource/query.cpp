@@ -3,6 +3,8 @@
 #include <charconv>
 #include <tmfd/error.hpp>
 
+#include "utf8.hpp"
+
 namespace tmfd::resource {
 
 namespace {
@@ -39,42 +41,7 @@ bool try_percent_decode(std::string_view s, std::string& out) {
 // Decoded bytes end up in JSON error bodies, SQL parameters and comparisons against UTF-8
 // documents: anything that is not well-formed UTF-8 (or holds NUL, which C APIs truncate at)
 // could only produce surprising matches or invalid output, so it is refused up front.
-bool acceptable_text(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return false;
-    std::size_t extra = 0;
-    char32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;  // truncated sequence
-    for (std::size_t k = 1; k <= extra; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong encodings, surrogates and values past U+10FFFF are not valid UTF-8.
-    static constexpr char32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_length[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += extra + 1;
-  }
-  return true;
-}
+bool acceptable_text(std::string_view s) noexcept { return utf8::is_valid(s); }
 
 [[noreturn]] void fail(const std::string& param, const std::string& what) {
   throw ApiError::bad_request("query parameter '" + param + "' " + what);
@@ -159,7 +126,8 @@ SortKey parse_sort_key(std::string_view raw, const std::string& param) {
     raw.remove_prefix(1);
   }
   key.path = decode_component(raw, param);
-  if (!signed_raw && !key.path.empty() && (key.path.front() == '+' || key.path.front() == '-')) {
+  if (!key.path.empty() && (key.path.front() == '+' || key.path.front() == '-')) {
+    if (signed_raw) fail(param, "has two signs before '" + key.path.substr(1) + "'");
     key.descending = key.path.front() == '-';
     key.path.erase(0, 1);
   }
@@ -219,6 +187,7 @@ std::string percent_decode(std::string_view s) {
 ListQuery parse_list_query(std::string_view raw_query) {
   ListQuery q;
   bool seen_offset = false, seen_limit = false, seen_fields = false, seen_sort = false;
+  std::size_t values = 0;
   for (auto param : split(raw_query, '&')) {
     if (param.empty()) continue;  // "a=1&&b=2" or a trailing '&'
     auto eq = param.find('=');
@@ -243,6 +212,12 @@ ListQuery parse_list_query(std::string_view raw_query) {
       q.sort = parse_sort(raw_value, name);
     } else {
       q.filters.push_back(parse_filter(name, raw_value));
+      values += q.filters.back().values.size();
+      if (q.filters.size() > kMaxFilters)
+        throw ApiError::bad_request("a query may hold at most " + std::to_string(kMaxFilters) + " attribute filters");
+      if (values > kMaxFilterValues)
+        throw ApiError::bad_request("a query's filters may hold at most " + std::to_string(kMaxFilterValues) +
+                                    " values together");
     }
   }
   return q;

@@ -31,11 +31,16 @@ struct ListQuery {
   std::vector<Filter> filters;          // AND-ed
 };
 
+// Bounds on one query, so that its cost stays in proportion (400 beyond them).
+inline constexpr std::size_t kMaxFilters = 100;        // attribute filter parameters
+inline constexpr std::size_t kMaxFilterValues = 1000;  // values of all filters together
+
 // Parses a raw (still percent-encoded) query string, e.g. "limit=10&status=active,pending".
 // Throws ApiError 400 naming the offending parameter for bad syntax: non-numeric or negative
 // offset/limit, empty attribute names, attribute names with characters outside
 // [A-Za-z0-9_@.-] segments, a range operator (gt/gte/lt/lte) with a comma list, empty
-// fields= or sort= entries, or a malformed percent escape.
+// fields= or sort= entries, a doubled sort sign, a malformed percent escape, or more filters or
+// values than kMaxFilters and kMaxFilterValues.
 ListQuery parse_list_query(std::string_view raw_query);
 
 // Percent-decodes one query component ('+' becomes a space). Throws ApiError 400 on a bad escape.

@@ -16,6 +16,13 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
   return true;
 }
 
+bool leap_year(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int year, int month) noexcept {
+  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && leap_year(year) ? 29 : days[month - 1];
+}
+
 } // namespace
 
 std::optional<std::int64_t> date_time_ms(std::string_view s) noexcept {
@@ -24,7 +31,10 @@ std::optional<std::int64_t> date_time_ms(std::string_view s) noexcept {
         digits(s, 8, 2, day) && (s[10] == 'T' || s[10] == 't') && digits(s, 11, 2, hour) && s[13] == ':' &&
         digits(s, 14, 2, minute) && s[16] == ':' && digits(s, 17, 2, second)))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  // February 30th is no date: timegm would quietly read it as March 1st.
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
+      second > 60)
+    return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;

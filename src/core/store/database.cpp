@@ -212,28 +212,32 @@ struct SqlFilter {
 
 SqlFilter build_where(const TableSpec& spec, const resource::ListQuery& q) {
   SqlFilter f;
-  for (const auto& filter : q.filters) {
+  auto add_condition = [&f](const std::string& condition) {
     f.where += f.where.empty() ? " WHERE " : " AND ";
-    if (spec.is_indexed(filter.path)) {
-      auto col = "\"" + TableSpec::column_for(filter.path) + "\"";
-      if (filter.op == resource::FilterOp::Eq) {
-        f.where += col + " IN (";
-        for (std::size_t i = 0; i < filter.values.size(); ++i) f.where += i ? ",?" : "?";
-        f.where += ")";
-      } else {
-        static const char* ops[] = {"=", ">", ">=", "<", "<="};
-        f.where += col + " " + ops[static_cast<int>(filter.op)] + " ?";
-      }
-      for (const auto& v : filter.values) f.binds.push_back(v);
-    } else {
-      f.where += "tmf_match(body, ?, '" + std::string(op_name(filter.op)) + "'";
-      f.binds.push_back(filter.path);
-      for (const auto& v : filter.values) {
-        f.where += ",?";
-        f.binds.push_back(v);
-      }
-      f.where += ")";
+    f.where += condition;
+  };
+  std::vector<const resource::Filter*> unindexed;
+  for (const auto& filter : q.filters) {
+    if (!spec.is_indexed(filter.path)) {
+      unindexed.push_back(&filter);
+      continue;
     }
+    auto col = "\"" + TableSpec::column_for(filter.path) + "\"";
+    if (filter.op == resource::FilterOp::Eq) {
+      std::string in = col + " IN (";
+      for (std::size_t i = 0; i < filter.values.size(); ++i) in += i ? ",?" : "?";
+      add_condition(in + ")");
+    } else {
+      static const char* ops[] = {"=", ">", ">=", "<", "<="};
+      add_condition(col + " " + ops[static_cast<int>(filter.op)] + " ?");
+    }
+    for (const auto& v : filter.values) f.binds.push_back(v);
+  }
+  // Every filter on an attribute without a column goes to one tmf_match call: the document is
+  // parsed once per row, whatever the number of filters and values.
+  if (!unindexed.empty()) {
+    add_condition("tmf_match(body, ?)");
+    f.binds.push_back(filters_argument(unindexed));
   }
   return f;
 }

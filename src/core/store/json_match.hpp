@@ -18,8 +18,15 @@ namespace tmfd::store {
 bool json_matches(const json::value& document, std::string_view dotted_path,
                   resource::FilterOp op, const std::vector<std::string_view>& values);
 
-// Registers tmf_match(body, path, op, value...) on a connection: op is eq|gt|gte|lt|lte.
+// Registers tmf_match(body, filters) on a connection: true when the JSON document `body`
+// matches every filter. `filters` is the text filters_argument() made; SQLite hands the same
+// bound value to every row, so it is decoded once per statement, however many filters and
+// values it holds (one function call per row, not one per filter: no limit on arguments or
+// expression depth comes from the number of filters).
 void register_json_match(::sqlite3* db);
+
+// The `filters` argument of tmf_match for these filters (AND-ed; values OR-ed).
+std::string filters_argument(const std::vector<const resource::Filter*>& filters);
 
 std::string_view op_name(resource::FilterOp op) noexcept;
 

@@ -1,12 +1,49 @@
 #include "store/sqlite.hpp"
 
+#include <tmfd/log.hpp>
+
+#include "store/fault_vfs.hpp"
+
 namespace tmfd::store {
+
+namespace {
+
+[[noreturn]] void fault(int rc, const std::string& detail, int status, const char* code, const char* reason,
+                        const char* message) {
+  log::error("store", "storage fault", {{"code", std::to_string(rc)}, {"error", detail}});
+  throw StoreFault(status, code, reason, message, rc);
+}
+
+} // namespace
+
+void raise_sqlite(int rc, const std::string& detail) {
+  switch (rc & 0xff) {
+  case SQLITE_FULL:
+    fault(rc, detail, 507, "INSUFFICIENT_STORAGE", "Insufficient storage",
+          "the database's disk is full; the change was not applied");
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    fault(rc, detail, 503, "SERVICE_UNAVAILABLE", "Service unavailable",
+          "the database is locked by another process; nothing was applied, try again");
+  case SQLITE_IOERR:
+  case SQLITE_READONLY:
+  case SQLITE_CANTOPEN:
+  case SQLITE_PROTOCOL:
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+    fault(rc, detail, 503, "SERVICE_UNAVAILABLE", "Service unavailable",
+          "the database cannot be read or written right now; nothing was applied, try again");
+  case SQLITE_NOMEM:
+    fault(rc, detail, 503, "SERVICE_UNAVAILABLE", "Service unavailable", "the server is out of memory; try again");
+  default: throw SqliteError(detail, rc);
+  }
+}
 
 void throw_sqlite(sqlite3* db, int rc, std::string_view context) {
   std::string msg(context);
   msg += ": ";
   msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  throw SqliteError(msg, rc);
+  raise_sqlite(rc, msg);
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -70,7 +107,7 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) 
   int flags = SQLITE_OPEN_NOMUTEX | (mode == Mode::ReadOnly
                                          ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, fault_vfs_name());
   if (rc != SQLITE_OK) {
     std::string msg = "cannot open database '" + path + "'";
     if (db_) {
@@ -97,7 +134,7 @@ void Connection::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = "exec '" + text.substr(0, 120) + "': " + (err ? err : sqlite3_errstr(rc));
     sqlite3_free(err);
-    throw SqliteError(msg, rc);
+    raise_sqlite(sqlite3_extended_errcode(db_), msg);
   }
 }
 

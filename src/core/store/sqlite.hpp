@@ -10,8 +10,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <tmfd/error.hpp>
+
 namespace tmfd::store {
 
+// A failure that is a bug or a broken invariant (malformed SQL, a constraint): answered 500.
 class SqliteError : public std::runtime_error {
 public:
   SqliteError(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
@@ -20,6 +23,23 @@ public:
 private:
   int code_;
 };
+
+// A failure of the storage underneath, not of the request: the disk is full (507), the database
+// is locked by another process, an I/O error, memory ran out (503 with Retry-After). The
+// message a client sees names the condition only; the SQLite detail goes to the log.
+class StoreFault : public ApiError {
+public:
+  StoreFault(int status, std::string code, std::string reason, std::string message, int sqlite_code)
+      : ApiError(status, std::move(code), std::move(reason), std::move(message)), sqlite_code_(sqlite_code) {}
+  int sqlite_code() const noexcept { return sqlite_code_; }
+
+private:
+  int sqlite_code_;
+};
+
+// Throws StoreFault for the result codes of a storage fault (logging `detail`), SqliteError for
+// any other.
+[[noreturn]] void raise_sqlite(int rc, const std::string& detail);
 
 // A prepared statement, reset on destruction of the Bound guard so the cached statement can be
 // reused by the next caller.

@@ -95,6 +95,20 @@ void WriteQueue::run() {
   }
 }
 
+namespace {
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+} // namespace
+
 void WriteQueue::commit_group(std::vector<WriteJob>& group) {
   std::vector<std::exception_ptr> errors(group.size());
   std::vector<Event> committed_events;
@@ -111,6 +125,9 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
         for (auto& e : txn.pending_) committed_events.push_back(std::move(e));
       } catch (...) {
         errors[i] = std::current_exception();
+        // On a full disk or an I/O error SQLite may roll the whole transaction back by itself:
+        // then the group as a whole has failed, and every write of it is refused alike.
+        if (sqlite3_get_autocommit(conn_.raw())) throw;
         conn_.run_cached("ROLLBACK TO job");
         conn_.run_cached("RELEASE job");
       }
@@ -122,10 +139,11 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
     commit_error = std::current_exception();
     committed_events.clear();
     try {
-      conn_.exec("ROLLBACK");
+      if (!sqlite3_get_autocommit(conn_.raw())) conn_.exec("ROLLBACK");
     } catch (...) {
     }
-    log::error("store", "group commit failed; every write of the group is refused");
+    log::error("store", "group commit failed; every write of the group is refused",
+               {{"writes", std::to_string(group.size())}, {"error", describe(commit_error)}});
   }
   refresh_statistics_if_due();
   metrics_.writer_commits.fetch_add(1, std::memory_order_relaxed);

@@ -90,6 +90,10 @@ std::string file_in_directory(const std::string& url, const std::string& directo
                                                  "_directory is configured for the catalog module");
   const std::string scheme = "file://";
   if (url.rfind(scheme, 0) != 0) throw ApiError::invalid_attribute("url", "must be a file:// URL");
+  // A control character (a NUL above all, at which the file system would cut the name) has no
+  // place in a file name an operator configured folders for.
+  for (unsigned char c : url)
+    if (c < 0x20 || c == 0x7f) throw ApiError::invalid_attribute("url", "must not contain control characters");
   fs::path path(url.substr(scheme.size()));
   if (!path.is_absolute()) throw ApiError::invalid_attribute("url", "must hold an absolute path");
   std::error_code ec;
@@ -213,9 +217,29 @@ std::string JobRunner::export_to(const std::string& url) {
   auto document = catalog::export_document(resources_);
   std::size_t count = 0;
   for (const auto& kv : document) count += kv.value().as_array().size();
-  // Write beside, then rename: a reader never sees half a document.
-  std::ofstream(path + ".partial") << json::serialize(document);
-  fs::rename(path + ".partial", path);
+  const fs::path target(path);
+  const std::string shown = target.filename().string();
+  std::error_code ec;
+  if (!fs::is_directory(target.parent_path(), ec))
+    throw std::runtime_error("the folder of '" + shown + "' does not exist in the export directory");
+  // Write beside, then rename: a reader never sees half a document. The stream is checked after
+  // the close, so a full disk is reported instead of a short file.
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot create '" + shown + "' in the export directory");
+    out << json::serialize(document);
+    out.close();
+    if (!out) {
+      fs::remove(partial, ec);
+      throw std::runtime_error("could not write all of '" + shown + "' (is the disk full?)");
+    }
+  }
+  fs::rename(partial, target, ec);
+  if (ec) {
+    fs::remove(partial, ec);
+    throw std::runtime_error("could not move '" + shown + "' into place: " + ec.message());
+  }
   return std::to_string(count) + " resources exported";
 }
 
