@@ -8,8 +8,10 @@ endfunction()
 
 if(TMFD_FUZZ)
   # Coverage instrumentation for libFuzzer on everything; the fuzz targets link its driver.
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
+  # clang 14 cannot emit UBSan's function-type check in coroutines ("Cannot represent a
+  # difference across sections", in the hub dispatcher): that one check is left out.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function
+                      -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 elseif(TMFD_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

@@ -10,6 +10,8 @@ packages=(
 )
 # Only for the benchmarks (bench/): the load generator and the reference server.
 if [[ "${TMFD_WITH_BENCH:-0}" == 1 ]]; then packages+=(wrk nginx); fi
+# Only for the fuzz targets (scripts/fuzz.sh): clang with libFuzzer and its sanitizer runtimes.
+if [[ "${TMFD_WITH_FUZZ:-0}" == 1 ]]; then packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -54,6 +54,14 @@ TmfdProcess::TmfdProcess(TmfdOptions options) : dir_(make_temp_dir()) {
   } else {
     yaml = default_yaml(dir_, options.enable_party) + options.extra_yaml;
   }
+  database_path_ = dir_ + "/tmfd.db";
+  if (!options.database_path.empty()) {
+    auto wanted = replace_dir_placeholder(options.database_path, dir_);
+    for (auto pos = yaml.find(database_path_); pos != std::string::npos; pos = yaml.find(database_path_, pos + wanted.size()))
+      yaml.replace(pos, database_path_.size(), wanted);
+    database_path_ = wanted;
+  }
+  environment_ = std::move(options.environment);
   std::ofstream(config_path_) << yaml;
   start();
 }
@@ -70,6 +78,7 @@ void TmfdProcess::start() {
       dup2(fileno(log), STDERR_FILENO);
       dup2(fileno(log), STDOUT_FILENO);
     }
+    for (const auto& [name, value] : environment_) setenv(name.c_str(), value.c_str(), 1);
     execl(TMFD_BINARY, TMFD_BINARY, "--config", config_path_.c_str(), "--port-file", port_file.c_str(),
           static_cast<char*>(nullptr));
     _exit(127);

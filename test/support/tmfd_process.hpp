@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tmfd::test {
 
@@ -14,6 +16,10 @@ struct TmfdOptions {
   // Replaces the whole config when not empty ($DIR is replaced by the temp folder).
   std::string full_yaml;
   bool enable_party = true;
+  // Environment variables set for the process (besides the test's own), e.g. TMFD_FAULT_INJECTION.
+  std::vector<std::pair<std::string, std::string>> environment;
+  // The database file, when not the default `dir`/tmfd.db ($DIR is replaced by the temp folder).
+  std::string database_path;
 };
 
 class TmfdProcess {
@@ -25,7 +31,7 @@ public:
 
   std::uint16_t port() const { return port_; }
   const std::string& dir() const { return dir_; }
-  std::string database_path() const { return dir_ + "/tmfd.db"; }
+  std::string database_path() const { return database_path_; }
   std::string log_text() const;  // everything the process wrote to stderr so far
   // Sends SIGTERM and waits; returns the exit status (or -1 if it did not exit in 20 s).
   int stop();
@@ -40,6 +46,8 @@ private:
   void start();
   std::string dir_;
   std::string config_path_;
+  std::string database_path_;
+  std::vector<std::pair<std::string, std::string>> environment_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };

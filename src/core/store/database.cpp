@@ -186,8 +186,14 @@ void Database::with_writer(const std::function<void(Connection&)>& fn) {
 Connection& Database::reader() {
   for (auto& [id, conn] : thread_readers.connections)
     if (id == instance_id_) return *conn;
-  auto conn = std::make_unique<Connection>(options_.path, Connection::Mode::ReadOnly,
-                                           options_.busy_timeout_ms);
+  std::unique_ptr<Connection> conn;
+  try {
+    conn = std::make_unique<Connection>(options_.path, Connection::Mode::ReadOnly, options_.busy_timeout_ms);
+  } catch (const SqliteError& e) {
+    // Opened on a thread's first read, long after start: a failing disk is a fault to answer
+    // 503, not a start-up error.
+    raise_sqlite(e.code(), e.what());
+  }
   configure_connection(*conn);
   auto& ref = *conn;
   thread_readers.connections.emplace_back(instance_id_, std::move(conn));

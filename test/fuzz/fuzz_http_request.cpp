@@ -1,0 +1,94 @@
+// Bytes to a connection of the real HTTP transport (Beast session, front, router, resource
+// engine, SQLite store), as a client on another machine would send them. The input is one or
+// more raw requests; the write side is then closed. Found bugs: the process dies (ASan, UBSan,
+// an escaped exception), a handler exception is caught by the io loop, the server neither
+// answers nor closes, a 500, or an error body that is not the TMF error JSON.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "fuzz_stack.hpp"
+#include "io/run_guarded.hpp"
+
+using namespace tmfd;
+
+namespace {
+
+unsigned short server_port() {
+  static fuzz::Stack stack;
+  static unsigned short port = stack.serve_http();
+  return port;
+}
+
+int connect_to(unsigned short port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fuzz::fail_input("cannot connect", "");
+  timeval timeout{5, 0};  // the server closes at once when our side is closed; 5 s is a hang
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  return fd;
+}
+
+// Checks each response in what the server sent back. A HEAD's response has a Content-Length and
+// no body: when the bytes after a head start another response, none is taken as its body.
+void check_responses(std::string_view all) {
+  while (!all.empty()) {
+    if (!all.starts_with("HTTP/1.1 ") && !all.starts_with("HTTP/1.0 ")) fuzz::fail_input("not an HTTP response", std::string(all));
+    auto head_end = all.find("\r\n\r\n");
+    if (head_end == std::string_view::npos) fuzz::fail_input("response head not terminated", std::string(all));
+    auto head = all.substr(0, head_end + 2);
+    int status = std::atoi(std::string(head.substr(9, 3)).c_str());
+    std::string content_type;
+    std::size_t length = 0;
+    for (std::size_t pos = head.find("\r\n") + 2; pos < head.size();) {
+      auto eol = head.find("\r\n", pos);
+      auto line = head.substr(pos, eol - pos);
+      auto colon = line.find(':');
+      auto name = line.substr(0, colon);
+      auto value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 2);
+      if (name == "Content-Length") length = std::stoul(std::string(value));
+      if (name == "Content-Type") content_type = std::string(value);
+      pos = eol + 2;
+    }
+    all.remove_prefix(head_end + 4);
+    if (length > all.size() || (length > 0 && (all.starts_with("HTTP/1.1 ") || all.starts_with("HTTP/1.0 ")))) length = 0;
+    fuzz::check_response(status, content_type, std::string(all.substr(0, length)));
+    all.remove_prefix(length);
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  int fd = connect_to(server_port());
+  for (std::size_t sent = 0; sent < size;) {
+    auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may close early (a refused request): fine
+    sent += static_cast<std::size_t>(n);
+  }
+  ::shutdown(fd, SHUT_WR);
+  std::string received;
+  char buf[65536];
+  for (;;) {
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) fuzz::fail_input("the server neither answered nor closed", received);
+      break;  // reset by the server after a refusal
+    }
+    received.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  if (io::handler_exceptions() != 0) fuzz::fail_input("an exception escaped a handler", received);
+  check_responses(received);
+  return 0;
+}
