@@ -84,7 +84,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
 
 HttpResponse HttpClient::raw(const std::string& bytes) {
   impl_->connect();
-  net::write(impl_->stream->socket(), net::buffer(bytes));
+  // The server may answer and close before it has read everything (a body over the limit is
+  // refused on its Content-Length): a failed write still leaves its answer to read.
+  boost::system::error_code write_error;
+  net::write(impl_->stream->socket(), net::buffer(bytes), write_error);
   try {
     auto r = impl_->read_response();
     impl_->stream.reset();
