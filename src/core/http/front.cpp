@@ -74,13 +74,14 @@ void Front::dispatch(Request& req, Reply reply) {
   // hands the reply on are answered here.
   // Exactly one reply reaches the connection, even if a handler answered and then threw.
   struct Once {
+    explicit Once(decltype(finish) f) : send(std::move(f)) {}
     std::atomic<bool> replied{false};
     decltype(finish) send;
     void operator()(Response r) {
       if (!replied.exchange(true)) send(std::move(r));
     }
   };
-  auto once = std::make_shared<Once>(false, std::move(finish));
+  auto once = std::make_shared<Once>(std::move(finish));
   try {
     match.route->handler(req, [once](Response r) { (*once)(std::move(r)); });
   } catch (const ApiError& e) {
