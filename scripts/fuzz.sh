@@ -55,7 +55,7 @@ for t in "${targets[@]}"; do
   runs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}')
   runs=${runs:-0}
   total_runs=$((total_runs + runs))
-  cov=$(grep -E '#[0-9]+ +(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 | grep -oE 'cov: [0-9]+' || true)
+  cov=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 | grep -oE 'cov: [0-9]+' || true)
   corpus_size=$(find "$corpus" -type f | wc -l)
   if ((rc != 0)); then
     failed+=("$t")

@@ -298,3 +298,13 @@ TEST_CASE("job URLs with control characters are refused; a failed export says wh
   CHECK_THAT(log, !Contains("filesystem"));
   CHECK_THAT(log, !Contains(p.dir()));
 }
+
+TEST_CASE("a config file that once hung the YAML loader is refused with a syntax error", "[hardening][config]") {
+  // Found by fuzz_config: yaml-cpp's LoadAll looped forever, allocating, on a stray ','.
+  auto dir = make_temp_dir();
+  std::ofstream(dir + "/tmfd.yaml") << ",sto:88raeg}/x\xfb" "b\n";
+  auto [rc, out] = run_tmfd("--check-config --config " + dir + "/tmfd.yaml");
+  CHECK(rc == 2);
+  CHECK_THAT(out, Contains("tmfd.yaml:1: YAML syntax error"));
+  remove_temp_dir(dir);
+}

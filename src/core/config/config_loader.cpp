@@ -1,4 +1,5 @@
 #include "config/config_loader.hpp"
+#include "config/yaml_documents.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -375,9 +376,16 @@ std::optional<YAML::Node> locate(const Validator& v, const YAML::Node& node,
   return std::nullopt;
 }
 
-std::vector<YAML::Node> parse_all(const std::string& text, const std::string& name) {
+// The file's one document (a null node for an empty file).
+YAML::Node parse_document(const std::string& text, const std::string& name) {
   try {
-    return YAML::LoadAll(text);
+    const YamlDocuments docs = count_yaml_documents(text);
+    if (docs.stuck)
+      throw ConfigError(location(name, docs.stuck_line) + ": YAML syntax error: unexpected character");
+    // Several documents ("---") would leave all but one silently ignored.
+    if (docs.count > 1)
+      throw ConfigError(location(name, docs.second_line) + ": expected one YAML document, found more");
+    return docs.count == 0 ? YAML::Node() : YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(location(name, e.mark.is_null() ? 0 : e.mark.line + 1) +
                       ": YAML syntax error: " + e.msg);
@@ -401,14 +409,7 @@ ConfigDocument ConfigDocument::load_file(const std::string& path) {
 }
 
 ConfigDocument ConfigDocument::load_string(const std::string& text, const std::string& name) {
-  const std::vector<YAML::Node> docs = parse_all(text, name);
-  // Several documents ("---") would leave all but one silently ignored.
-  if (docs.size() > 1)
-    throw ConfigError(location(name, line_of(docs[1], 0)) +
-                      ": expected one YAML document, found " + std::to_string(docs.size()));
-  auto root = docs.empty() ? std::make_shared<const YAML::Node>()
-                           : std::make_shared<const YAML::Node>(docs[0]);
-  return ConfigDocument(std::move(root), name);
+  return ConfigDocument(std::make_shared<const YAML::Node>(parse_document(text, name)), name);
 }
 
 json::object ConfigDocument::validate(const std::string& key_path, const Schema& schema) const {
