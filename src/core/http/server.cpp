@@ -60,8 +60,8 @@ struct FramingProblem {
 };
 
 FramingProblem framing_problem(const bhttp::request<bhttp::string_body>& req) {
-  const auto te_count = std::distance(req.equal_range(bhttp::field::transfer_encoding).first,
-                                      req.equal_range(bhttp::field::transfer_encoding).second);
+  const auto te_range = req.equal_range(bhttp::field::transfer_encoding);
+  const auto te_count = std::distance(te_range.first, te_range.second);
   const auto cl_range = req.equal_range(bhttp::field::content_length);
   const auto cl_count = std::distance(cl_range.first, cl_range.second);
   if (te_count > 0 && cl_count > 0)
@@ -69,7 +69,7 @@ FramingProblem framing_problem(const bhttp::request<bhttp::string_body>& req) {
   if (te_count > 1)
     return {400, "BAD_REQUEST", "Bad request", "Transfer-Encoding must be sent once"};
   if (te_count == 1) {
-    auto value = req[bhttp::field::transfer_encoding];
+    auto value = te_range.first->value();
     if (!beast::iequals(trimmed(std::string_view(value.data(), value.size())), "chunked"))
       return {501, "NOT_IMPLEMENTED", "Not implemented",
               "the only transfer coding accepted is 'chunked' (alone)"};

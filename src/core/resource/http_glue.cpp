@@ -115,3 +115,9 @@ http::Response to_response(WriteResult result) {
 }
 
 } // namespace tmfd::resource
+
+namespace tmfd::http {
+
+void require_json_content_type(std::string_view content_type) { resource::require_json_content_type(content_type); }
+
+} // namespace tmfd::http

@@ -18,18 +18,6 @@ namespace {
 
 std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
-void require_json(std::string_view content_type) {
-  auto mt = content_type.substr(0, content_type.find(';'));
-  while (!mt.empty() && std::isspace(static_cast<unsigned char>(mt.back()))) mt.remove_suffix(1);
-  while (!mt.empty() && std::isspace(static_cast<unsigned char>(mt.front()))) mt.remove_prefix(1);
-  std::string lower(mt);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower != "application/json")
-    throw ApiError::unsupported_media_type(
-        (content_type.empty() ? std::string("no Content-Type") : "Content-Type '" + std::string(content_type) + "'") +
-        " is not supported; send application/json");
-}
-
 void require_topic(Resources& resources, const std::string& topic_id) {
   if (!resources.get(kTopics, topic_id)) throw ApiError::not_found("Topic '" + topic_id + "' does not exist");
 }
@@ -71,7 +59,7 @@ void add_topic_event_routes(http::RouteRegistry& routes, Resources& resources) {
   routes.add(http::Method::Post, collection, [&resources](http::Request& req, http::Reply reply) {
     const std::string topic_id(req.param("id"));
     require_topic(resources, topic_id);  // an unknown topic is an unknown path: 404 first, as the router does
-    require_json(req.content_type);
+    http::require_json_content_type(req.content_type);
     json::object body = parse_object(req.body);
     // The event belongs to the topic of its path, whatever the body says.
     body["topic"] = json::object{{"id", topic_id}};

@@ -48,6 +48,10 @@ struct Response {
   }
 };
 
+// Throws ApiError 415 unless `content_type` is application/json, with no charset or UTF-8: the
+// check every JSON request body gets (modules call it for their own routes).
+void require_json_content_type(std::string_view content_type);
+
 // Sends the response. Called exactly once, from any thread: write paths answer from the store's
 // writer thread once the change is committed.
 using Reply = std::function<void(Response)>;
