@@ -13,4 +13,10 @@ function(tmfd_add_plugin name)
   target_compile_definitions(${target} PRIVATE TMFD_SDK_HASH="${TMFD_SDK_HASH}")
   tmfd_apply_warnings(${target})
   install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/tmfd/plugins)
+  # Every module and adapter also hangs off `tmfd_plugins`, so that one target builds whatever a
+  # config may enable (scripts/run.sh builds `tmfd tmfd_plugins`).
+  if(NOT TARGET tmfd_plugins)
+    add_custom_target(tmfd_plugins)
+  endif()
+  add_dependencies(tmfd_plugins ${target})
 endfunction()

@@ -83,6 +83,9 @@ public:
   std::size_t count(const std::string& collection_path, const std::string& query) override {
     return store::rows::count(txn_, engine_.find(collection_path).table, parse_list_query(query));
   }
+  bool is_external(const json::object& reference) const override {
+    return is_external_reference(reference, engine_.options_.public_base_url);
+  }
 
 private:
   const Engine& engine_;

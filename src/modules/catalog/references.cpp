@@ -8,7 +8,9 @@ namespace tmfd::catalog_module {
 
 namespace {
 
-std::vector<std::string> target_ids(const json::object& entity, const Reference& ref) {
+// The ids `ref` names in `entity` that this tmfd must hold: federated references (an href on
+// another server) are the other server's to hold, and are kept as sent.
+std::vector<std::string> target_ids(const json::object& entity, const Reference& ref, const TransactionReader& reader) {
   std::vector<std::string> ids;
   auto* v = entity.if_contains(ref.attribute);
   if (!v || v->is_null()) return ids;
@@ -23,6 +25,7 @@ std::vector<std::string> target_ids(const json::object& entity, const Reference&
     auto* id = item.get_object().if_contains("id");
     if (!id || !id->is_string() || id->get_string().empty())
       throw ApiError::invalid_attribute(where, "must have an 'id'");
+    if (reader.is_external(item.get_object())) return;
     ids.emplace_back(id->get_string());
   };
   if (v->is_array()) {
@@ -57,7 +60,7 @@ std::string query_encode(std::string_view s) {
 void check_references_exist(const json::object& entity, const std::vector<Reference>& references,
                             TransactionReader& reader) {
   for (const auto& ref : references)
-    for (const auto& id : target_ids(entity, ref))
+    for (const auto& id : target_ids(entity, ref, reader))
       if (!reader.get(ref.target, id))
         throw ApiError(400, "INVALID_REFERENCE", "Reference to a missing entity",
                        ref.attribute + " refers to " + collection_name(ref.target) + " '" + id + "', which does not exist");

@@ -37,7 +37,16 @@ public:
   virtual std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) = 0;
   // Resources of a collection matching a TMF630 filter query, e.g. "productSpecification.id=42".
   virtual std::size_t count(const std::string& collection_path, const std::string& query) = 0;
+  // True for a federated reference: one whose href names another server (see
+  // is_external_reference). Modules keep such references as sent and check nothing about them.
+  virtual bool is_external(const json::object& reference) const = 0;
 };
+
+// True when `reference` ({"id", "href", ...}) points at another server than this tmfd: its href
+// is an absolute URL (scheme://...) that does not start with `own_base_url`
+// (server.public_base_url; when that is empty, tmfd writes relative hrefs, so every absolute
+// href is another server's). A reference without href, or with a relative or own href, is local.
+bool is_external_reference(const json::object& reference, std::string_view own_base_url);
 
 // One resource of a bulk import. `body` may carry its own "id" so that entries of the same import
 // can refer to each other; without one the server assigns it.
