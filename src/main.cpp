@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/app.hpp"
+#include "build_info.hpp"
 
 namespace {
 
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
     else if (arg == "import") options.import_file = value("import");
     else if (arg == "--port-file") options.port_file = value("--port-file");
     else if (arg == "--version") {
-      std::cout << "tmfd " << TMFD_VERSION << "\n";
+      std::cout << "tmfd " << tmfd::build_info::version() << " (" << tmfd::build_info::revision() << ")\n";
       return 0;
     } else if (arg == "--help" || arg == "-h") {
       usage(std::cout);

@@ -25,6 +25,8 @@ namespace json = boost::json;
 constexpr int max_depth = 64;
 
 constexpr std::string_view definitions_prefix = "#/definitions/";
+// OpenAPI 3 documents (tmfd's own, GET {base}/openapi.json) keep their schemas here.
+constexpr std::string_view components_prefix = "#/components/schemas/";
 
 // Misspelled enum values in the published spec files, paired with the value
 // that was clearly intended. Servers may emit either spelling.
@@ -216,13 +218,17 @@ private:
 
     const json::object* resolve(const json::value& ref, const std::string& path) {
         const auto* text = ref.if_string();
-        if (text == nullptr || !std::string_view(*text).starts_with(definitions_prefix)) {
+        const std::string_view target_text = text ? std::string_view(*text) : std::string_view();
+        const std::string_view prefix = target_text.starts_with(definitions_prefix) ? definitions_prefix
+                                        : target_text.starts_with(components_prefix) ? components_prefix
+                                                                                     : std::string_view();
+        if (text == nullptr || prefix.empty()) {
             report(path, "unsupported $ref " + json::serialize(ref));
             return nullptr;
         }
         // TMF definition names never contain '/' or '~', so no JSON Pointer
         // unescaping is needed.
-        const std::string_view name = std::string_view(*text).substr(definitions_prefix.size());
+        const std::string_view name = target_text.substr(prefix.size());
         const auto* target = definitions_.if_contains(name);
         if (target == nullptr || !target->is_object()) {
             report(path, "unresolvable $ref " + json::serialize(ref));
@@ -349,6 +355,14 @@ SpecValidator SpecValidator::load(const std::string& swagger_path) {
     if (definitions == nullptr || !definitions->is_object())
         throw std::runtime_error("SpecValidator: " + swagger_path + " has no definitions object");
     return SpecValidator(std::move(definitions->get_object()));
+}
+
+SpecValidator SpecValidator::from_openapi(const boost::json::value& document) {
+    const auto* components = document.is_object() ? document.get_object().if_contains("components") : nullptr;
+    const auto* schemas = components && components->is_object() ? components->get_object().if_contains("schemas") : nullptr;
+    if (schemas == nullptr || !schemas->is_object())
+        throw std::runtime_error("SpecValidator: the OpenAPI document has no components.schemas object");
+    return SpecValidator(schemas->get_object());
 }
 
 std::vector<std::string> SpecValidator::validate(const boost::json::value& v,

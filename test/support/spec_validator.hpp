@@ -21,6 +21,9 @@ public:
     // Loads a swagger JSON file. Throws std::runtime_error if the file cannot
     // be read, is not valid JSON, or has no "definitions" object.
     static SpecValidator load(const std::string& swagger_path);
+    // The schemas of an OpenAPI 3 document (components.schemas; $refs to
+    // #/components/schemas/X). Throws std::runtime_error when it has none.
+    static SpecValidator from_openapi(const boost::json::value& document);
 
     // Checks `v` against definitions[definition]. Returns human readable
     // problems such as

@@ -13,6 +13,7 @@
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
+#include "app/api_index.hpp"
 #include "app/builtin_routes.hpp"
 #include "app/module_context.hpp"
 #include "app/settings.hpp"
@@ -37,6 +38,7 @@ namespace {
 struct Loaded {
   std::vector<std::unique_ptr<plugin::LoadedPlugin>> plugins;
   std::vector<json::object> configs;  // same order
+  std::vector<std::string> sections;  // same order: "modules" or "plugins"
 };
 
 Loaded load_and_validate(const config::ConfigDocument& doc, const Settings& settings) {
@@ -49,6 +51,7 @@ Loaded load_and_validate(const config::ConfigDocument& doc, const Settings& sett
     for (const auto& e : settings.enabled)
       if (e.name == p->name()) section = e.section;
     l.configs.push_back(doc.validate(section + "." + p->name(), config::module_block_schema(p->module().config_schema())));
+    l.sections.push_back(section);
   }
   return l;
 }
@@ -164,6 +167,11 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     stop_modules();
     return 1;
   }
+
+  std::vector<LoadedModule> index_modules;
+  for (std::size_t i = 0; i < loaded.plugins.size(); ++i)
+    index_modules.push_back({loaded.plugins[i]->name(), loaded.plugins[i]->version(), loaded.sections[i]});
+  add_api_index(router, engine, std::move(index_modules), settings.engine.public_base_url);
 
   // Every API with resource kinds gets its hub, unless a module serves one there itself (TMF688).
   delivery.serve_api_hubs(engine.apis(), [&router](const std::string& path) {

@@ -87,7 +87,7 @@ Router::Match Router::match(Method method, std::string_view path,
     node = node->param.get();
     return true;
   });
-  if (!ok || node == &root_) return m;
+  if (!ok) return m;  // the root ("/") is a route like any other once one is added there
   if (const auto& r = node->routes[static_cast<std::size_t>(method)]) {
     m.route = r.get();
     for (std::size_t i = 0; i < values.size() && i < r->param_names.size(); ++i)

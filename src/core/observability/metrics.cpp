@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "build_info.hpp"
 #include "io/run_guarded.hpp"
 
 namespace tmfd::observability {
@@ -87,6 +88,9 @@ std::string Metrics::render() const {
         connections_active.load());
   gauge("tmfd_http_connections_refused_total", "Connections closed at accept: limit reached.",
         "counter", connections_refused.load());
+  out += "# HELP tmfd_build_info The version and source revision of this binary (always 1).\n"
+         "# TYPE tmfd_build_info gauge\ntmfd_build_info{version=\"" +
+         std::string(build_info::version()) + "\",revision=\"" + std::string(build_info::revision()) + "\"} 1\n";
   gauge("tmfd_handler_exceptions_total",
         "Operations dropped because an exception escaped their handler (each one is a bug).",
         "counter", io::handler_exceptions());

@@ -1,6 +1,9 @@
 // Registration, routes and the read side of the resource engine. Writes are in mutations.cpp.
 #include "resource/engine.hpp"
 
+#include "build_info.hpp"
+#include "resource/openapi.hpp"
+
 #include <algorithm>
 
 #include <tmfd/error.hpp>
@@ -53,7 +56,17 @@ void Engine::add(ResourceKind kind, ResourceHooks hooks) {
   k->hooks = std::move(hooks);
   db_.ensure_table(k->table);
   register_routes(*k);
+  const std::string base = k->kind.base_path;
   kinds_.emplace(path, std::move(k));
+  // The API's description, once per base path, built at each request from the kinds declared by
+  // then (a module may add kinds to a base path another one started).
+  if (described_.insert(base).second)
+    routes_.add(http::Method::Get, base + "/openapi.json", [this, base](http::Request&, http::Reply reply) {
+      OpenApiInput input{base, options_.public_base_url + base, std::string(build_info::version()), {}};
+      for (const auto& [collection_path, kind] : kinds_)
+        if (kind->kind.base_path == base) input.kinds.push_back(&kind->kind);
+      reply(http::Response::json(200, json::serialize(openapi_document(input))));
+    });
 }
 
 const Engine::Kind& Engine::find(const std::string& collection_path) const {
@@ -84,6 +97,16 @@ std::map<std::string, std::vector<std::string>> Engine::apis() const {
   for (const auto& [path, k] : kinds_) {
     auto& names = out[k->kind.base_path];
     if (std::find(names.begin(), names.end(), k->kind.api) == names.end()) names.push_back(k->kind.api);
+  }
+  return out;
+}
+
+std::vector<std::string> Engine::collections(const std::string& base_path) const {
+  std::vector<std::string> out;
+  for (const auto& [path, k] : kinds_) {
+    const auto& ops = k->kind.operations;
+    // A kind the module serves through routes of its own (TMF688's events) is not a collection here.
+    if (k->kind.base_path == base_path && (ops.list || ops.get || ops.create)) out.push_back(k->kind.collection);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // in-process calls.
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ public:
 
   // API base path -> the API names (event domains) of the kinds declared under it.
   std::map<std::string, std::vector<std::string>> apis() const;
+  // The collections served under a base path by the engine's own routes, in name order.
+  std::vector<std::string> collections(const std::string& base_path) const;
 
   struct Kind {
     ResourceKind kind;
@@ -77,6 +80,7 @@ private:
   http::RouteRegistry& routes_;
   EngineOptions options_;
   std::map<std::string, std::unique_ptr<Kind>> kinds_;  // by collection path
+  std::set<std::string> described_;                     // base paths whose openapi.json is served
 };
 
 } // namespace tmfd::resource
