@@ -251,7 +251,7 @@ TEST_CASE("geographic-address: validation partial proposes the closest stored ad
   CHECK(total_count(c, kValidations, "state=done&validationResult=success") == 0);
 }
 
-TEST_CASE("geographic-address: validation fails when nothing is close; alternates from the same city",
+TEST_CASE("geographic-address: validation fails when nothing is close, with alternates from the same city",
           "[geographic-address]") {
   Fixture f("    max_alternates: 1\n");
   auto& c = f.c;
