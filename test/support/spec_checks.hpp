@@ -18,6 +18,7 @@ inline constexpr const char* kTmf633 = "TMF633-ServiceCatalog-v4.0.0.swagger.jso
 inline constexpr const char* kTmf634 = "TMF634-ResourceCatalog-v4.0.0.swagger.json";
 inline constexpr const char* kTmf666 = "TMF666-Account-v4.0.0.swagger.json";
 inline constexpr const char* kTmf669 = "TMF669-PartyRole-v4.0.0.swagger.json";
+inline constexpr const char* kTmf673 = "TMF673-GeographicAddress-v4.0.1.swagger.json";
 
 // The validator of one swagger file, loaded on first use and kept; nullptr without the specs.
 const SpecValidator* spec_validator_for(const std::string& file);

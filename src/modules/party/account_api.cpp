@@ -1,7 +1,10 @@
-// TMF666 Account Management v4: party, billing, settlement and financial accounts. The spec
-// defines create and delete events only for financial accounts; the others announce attribute
-// and state changes alone. accountBalance of party-held accounts is read-only in the spec (absent
-// from their *_Update); a financial account's balance may be updated.
+// TMF666 Account Management v4: party, billing, settlement and financial accounts, and the bill
+// formats, presentation media and billing cycle specifications a bill structure points at. The
+// spec defines create and delete events only for financial accounts; the other accounts announce
+// attribute and state changes alone, and the three bill entities have no events at all.
+// accountBalance of party-held accounts is read-only in the spec (absent from their *_Update); a
+// financial account's balance may be updated.
+#include "account_references.hpp"
 #include "party_kinds.hpp"
 
 namespace tmfd::party {
@@ -42,13 +45,59 @@ ResourceKind account(const char* collection, const char* type, bool party_accoun
   };
 }
 
+// billFormat, billPresentationMedia, billingCycleSpecification: named entities with no state and
+// no events in the spec. Deleting one that an account's bill structure still uses is refused.
+KindWithHooks bill_entity(const char* collection, const char* type, std::vector<Attribute> own) {
+  std::vector<Attribute> attributes = {str("name"), str("description")};
+  attributes.insert(attributes.end(), own.begin(), own.end());
+  const std::string path = std::string(kBasePath) + "/" + collection;
+  ResourceHooks hooks;
+  hooks.before_delete = [path](const json::object& entity, TransactionReader& reader) {
+    check_not_referenced_by_accounts(entity, path, reader);
+  };
+  return {ResourceKind{
+              .api = "account",
+              .base_path = kBasePath,
+              .collection = collection,
+              .type = type,
+              .mandatory = {"name"},
+              .attributes = std::move(attributes),
+              .indexed = {"name"},
+              .events = {},
+          },
+          std::move(hooks)};
+}
+
+Attribute integer(const char* n) { return {n, AttributeType::Integer}; }
+
+ResourceHooks party_account_hooks() {
+  ResourceHooks hooks;
+  hooks.check_in_transaction = [](const json::object& account, const json::object*, TransactionReader& reader) {
+    check_account_references(account, reader);
+  };
+  return hooks;
+}
+
 } // namespace
 
 std::vector<KindWithHooks> account_kinds() {
-  return {{account("partyAccount", "PartyAccount", true), {}},
-          {account("billingAccount", "BillingAccount", true), {}},
-          {account("settlementAccount", "SettlementAccount", true), {}},
-          {account("financialAccount", "FinancialAccount", false), {}}};
+  ResourceHooks financial_hooks;
+  financial_hooks.before_delete = [path = std::string(kBasePath) + "/financialAccount"](
+                                      const json::object& entity, TransactionReader& reader) {
+    check_not_referenced_by_accounts(entity, path, reader);
+  };
+  std::vector<KindWithHooks> kinds;
+  kinds.push_back({account("partyAccount", "PartyAccount", true), party_account_hooks()});
+  kinds.push_back({account("billingAccount", "BillingAccount", true), party_account_hooks()});
+  kinds.push_back({account("settlementAccount", "SettlementAccount", true), party_account_hooks()});
+  kinds.push_back({account("financialAccount", "FinancialAccount", false), std::move(financial_hooks)});
+  kinds.push_back(bill_entity("billFormat", "BillFormat", {}));
+  kinds.push_back(bill_entity("billPresentationMedia", "BillPresentationMedia", {}));
+  kinds.push_back(bill_entity("billingCycleSpecification", "BillingCycleSpecification",
+                              {integer("billingDateShift"), str("billingPeriod"), integer("chargeDateOffset"),
+                               integer("creditDateOffset"), str("frequency"), integer("mailingDateOffset"),
+                               integer("paymentDueDateOffset"), obj("validFor")}));
+  return kinds;
 }
 
 } // namespace tmfd::party

@@ -14,7 +14,7 @@ struct KindWithHooks {
 std::vector<KindWithHooks> party_kinds();          // TMF632: individual, organization
 std::vector<KindWithHooks> party_role_kinds();     // TMF669: partyRole
 std::vector<KindWithHooks> customer_kinds();       // TMF629: customer
-std::vector<KindWithHooks> account_kinds();        // TMF666: four account kinds
+std::vector<KindWithHooks> account_kinds();        // TMF666: four accounts, three bill entities
 
 // Shorthand for attribute tables.
 inline Attribute str(const char* n) { return {n, AttributeType::String}; }
