@@ -13,7 +13,8 @@ std::string collection_name(const std::string& path) { return path.substr(path.r
 
 // The ids an item of a reference names; throws 400 for an item that is neither a reference nor a
 // value.
-void collect_id(const json::value& item, const std::string& where, std::vector<std::string>& ids) {
+void collect_id(const json::value& item, const std::string& where, const TransactionReader& reader,
+                std::vector<std::string>& ids) {
   if (!item.is_object()) throw ApiError::invalid_attribute(where, "must be an object");
   const auto& o = item.get_object();
   const json::value* id = o.if_contains("id");
@@ -26,18 +27,21 @@ void collect_id(const json::value& item, const std::string& where, std::vector<s
   }
   if (!id->is_string() || id->get_string().empty())
     throw ApiError::invalid_attribute(where + ".id", "must be a non-empty string");
+  if (reader.is_external(o)) return;  // a federated reference: the other server's to hold
   ids.emplace_back(id->get_string());
 }
 
-std::vector<std::string> referenced_ids(const json::object& account, const AccountReference& ref) {
+std::vector<std::string> referenced_ids(const json::object& account, const AccountReference& ref,
+                                        const TransactionReader& reader) {
   std::vector<std::string> ids;
   const json::value* v = find_path(account, ref.attribute);
   if (!v || v->is_null()) return ids;
   if (v->is_array()) {
     std::size_t i = 0;
-    for (const auto& item : v->get_array()) collect_id(item, ref.attribute + "[" + std::to_string(i++) + "]", ids);
+    for (const auto& item : v->get_array())
+      collect_id(item, ref.attribute + "[" + std::to_string(i++) + "]", reader, ids);
   } else {
-    collect_id(*v, ref.attribute, ids);
+    collect_id(*v, ref.attribute, reader, ids);
   }
   return ids;
 }
@@ -65,7 +69,7 @@ void check_account_references(const json::object& account, TransactionReader& re
   if (structure && !structure->is_null() && !structure->is_object())
     throw ApiError::invalid_attribute("billStructure", "must be an object");
   for (const auto& ref : party_account_references())
-    for (const auto& id : referenced_ids(account, ref))
+    for (const auto& id : referenced_ids(account, ref, reader))
       if (!reader.get(ref.target, id))
         throw ApiError(400, "INVALID_REFERENCE", "Reference to a missing entity",
                        ref.attribute + " refers to " + collection_name(ref.target) + " '" + id +
