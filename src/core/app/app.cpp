@@ -20,6 +20,7 @@
 #include "bus/in_process_bus.hpp"
 #include "config/config_loader.hpp"
 #include "config/core_schema.hpp"
+#include "delivery/callback_policy.hpp"
 #include "delivery/delivery_service.hpp"
 #include "http/front.hpp"
 #include "http/router.hpp"
@@ -54,6 +55,27 @@ Loaded load_and_validate(const config::ConfigDocument& doc, const Settings& sett
     l.sections.push_back(section);
   }
   return l;
+}
+
+// What the start would refuse although the schema accepted it, checked before anything starts
+// and by --check-config alike: the callback allow list, the CA file, each module's own checks.
+// Throws ConfigError "FILE:LINE: key: problem".
+void check_beyond_schema(const config::ConfigDocument& doc, const Settings& settings, const Loaded& loaded) {
+  auto fail = [&doc](const std::string& message) { throw config::ConfigError(doc.place(message)); };
+  try {
+    delivery::CallbackPolicy policy(settings.delivery.allowed_callbacks);
+  } catch (const std::invalid_argument& e) {
+    fail(e.what());
+  }
+  if (!settings.delivery.ca_file.empty() && !std::ifstream(settings.delivery.ca_file))
+    fail("delivery.ca_file: cannot read '" + settings.delivery.ca_file + "'");
+  for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
+    try {
+      loaded.plugins[i]->module().check_config(loaded.configs[i]);
+    } catch (const std::invalid_argument& e) {
+      fail(e.what());
+    }
+  }
 }
 
 // Stops accepting, waits for the requests in flight (at most the grace period), then stops the
@@ -120,6 +142,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     return 2;
   }
   Loaded loaded = load_and_validate(doc, settings);
+  check_beyond_schema(doc, settings, loaded);
   if (options.check_only) {
     std::cout << doc.file_name() << ": configuration is valid";
     for (const auto& p : loaded.plugins) std::cout << "; " << p->name() << " " << p->version();

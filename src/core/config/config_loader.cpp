@@ -419,6 +419,20 @@ json::object ConfigDocument::validate(const std::string& key_path, const Schema&
   return v.object(node ? *node : YAML::Node(), schema, at);
 }
 
+std::string ConfigDocument::place(const std::string& message) const {
+  const auto colon = message.find(": ");
+  std::string key_path = message.substr(0, colon == std::string::npos ? 0 : colon);
+  // "a.b[2].c" names list items the locator does not walk: it stops at "a.b".
+  key_path = key_path.substr(0, key_path.find('['));
+  Where at{"", line_of(*root_, 0)};
+  try {
+    locate(Validator(file_name_), *root_, key_path, at);
+  } catch (const ConfigError&) {
+    // Part of the path is not a mapping: the line reached so far stands.
+  }
+  return location(file_name_, at.line) + ": " + message;
+}
+
 std::vector<std::string> ConfigDocument::keys_at(const std::string& key_path) const {
   const Validator v(file_name_);
   Where at{"", line_of(*root_, 0)};

@@ -64,6 +64,11 @@ public:
 
   const std::string& file_name() const { return file_name_; }
 
+  // "FILE:LINE: message" for a problem found in a value the schema accepted. `message` starts
+  // with the key path ("plugins.kafka.topic: ..."): its line is the deepest part of that path the
+  // file has (the file's first line when none).
+  std::string place(const std::string& message) const;
+
 private:
   ConfigDocument(std::shared_ptr<const YAML::Node> root, std::string file_name);
 

@@ -50,6 +50,13 @@ public:
             text_key("demo_catalog", "catalog document loaded at start while the three catalogs are empty")};
   }
 
+  // The demo catalog is read at every start (it is loaded while the catalogs are empty).
+  void check_config(const json::object& cfg) const override {
+    const auto demo = string_at(cfg, "demo_catalog");
+    if (!demo.empty() && !std::ifstream(demo))
+      throw std::invalid_argument("modules.catalog.demo_catalog: cannot read '" + demo + "'");
+  }
+
   void start(ModuleContext& ctx) override {
     const auto& cfg = ctx.config();
     JobOptions options{string_at(cfg, "import_directory"), string_at(cfg, "export_directory")};

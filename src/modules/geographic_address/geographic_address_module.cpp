@@ -1,6 +1,7 @@
 // The geographic_address module: TMF673 Geographic Address Management v4 on the kernel's resource
 // engine. Addresses come from the operator's address book (the spec lets clients only read
 // them); clients validate addresses against it through geographicAddressValidation tasks.
+#include <fstream>
 #include <stdexcept>
 
 #include <tmfd/plugin.hpp>
@@ -25,6 +26,12 @@ public:
                           .default_value = 5,
                           .min = 1,
                           .max = 100}};
+  }
+
+  void check_config(const json::object& cfg) const override {
+    const std::string book(cfg.at("addresses").as_string());
+    if (!book.empty() && !std::ifstream(book))
+      throw std::invalid_argument("modules.geographic_address.addresses: cannot read '" + book + "'");
   }
 
   void start(ModuleContext& ctx) override {

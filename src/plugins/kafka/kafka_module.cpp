@@ -10,6 +10,7 @@
 #include <tmfd/plugin.hpp>
 
 #include "producer.hpp"
+#include "property_check.hpp"
 #include "relay.hpp"
 #include "settings.hpp"
 #include "topic_routing.hpp"
@@ -31,6 +32,11 @@ std::string joined(const std::vector<std::string>& items) {
 class KafkaModule final : public Module {
 public:
   config::Schema config_schema() const override { return settings_schema(); }
+
+  // Topic names, brokers and the properties librdkafka would refuse at start.
+  void check_config(const json::object& config) const override {
+    check_properties(producer_properties(parse_settings(config)));
+  }
 
   void start(ModuleContext& ctx) override {
     const Settings settings = parse_settings(ctx.config());

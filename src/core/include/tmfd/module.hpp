@@ -40,6 +40,11 @@ public:
   virtual ~Module() = default;
   // The keys the module accepts in its block (besides `enabled`).
   virtual config::Schema config_schema() const { return {}; }
+  // Checks what the schema cannot: values a library must accept, names, files the module will
+  // read. Throws std::invalid_argument("<section>.<name>.<key>: problem"), which tmfd shows as
+  // FILE:LINE: key: problem. Called with the validated block by `tmfd --check-config` and before
+  // any module starts, so that a check that passes means a start that does not fail on config.
+  virtual void check_config(const json::object& /*config*/) const {}
   // Declares resource kinds and routes, subscribes to events. May throw to refuse to start.
   virtual void start(ModuleContext& context) = 0;
   // Called in start order once every module started and the store's writer and the bus run,
