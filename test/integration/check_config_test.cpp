@@ -32,7 +32,7 @@ std::string config_with(const std::string& dir) { return TmfdProcess::default_ya
 
 } // namespace
 
-TEST_CASE("--check-config refuses what the start refuses, with the same FILE:LINE message", "[config][check]") {
+TEST_CASE("the config check refuses what the start refuses, with the same FILE:LINE message", "[config][check]") {
   const std::string dir = make_temp_dir();
   const Case cases[] = {
       {"an allow-list entry that is no CIDR", "delivery:\n  allowed_callbacks: [\"10.0.0.0/33\"]\n",
