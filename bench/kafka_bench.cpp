@@ -239,6 +239,22 @@ public:
 
   std::size_t distinct() const { return distinct_.load(); }
 
+  // When a backlog is not read in full: per partition, the records read (copies included) and the
+  // partition's end offset on the cluster, so that a record missing from the topic tells itself
+  // apart from a consumer that stopped reading.
+  std::string partition_report(int partitions) const {
+    std::string out;
+    for (int p = 0; p < partitions; ++p) {
+      std::int64_t low = -1, high = -1;
+      const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk_, kTopic.c_str(), p, &low, &high, 5000);
+      std::lock_guard lock(mutex_);
+      const auto read = p < static_cast<int>(read_per_partition_.size()) ? read_per_partition_[p] : 0;
+      out += "   partition " + std::to_string(p) + ": read " + std::to_string(read) + ", end offset " +
+             (err ? std::string(rd_kafka_err2name(err)) : std::to_string(high)) + "\n";
+    }
+    return out;
+  }
+
   // Waits until `n` distinct events were read or `deadline` passed; returns whether they were.
   bool wait_distinct(std::size_t n, Clock::time_point deadline) const {
     while (distinct() < n) {
@@ -287,6 +303,10 @@ private:
       }
     }
     std::lock_guard lock(mutex_);
+    if (m.partition >= 0) {
+      if (static_cast<std::size_t>(m.partition) >= read_per_partition_.size()) read_per_partition_.resize(m.partition + 1);
+      ++read_per_partition_[m.partition];
+    }
     if (!seen_.insert(std::move(event_id)).second) {
       ++duplicates_;
       return;
@@ -303,6 +323,7 @@ private:
   std::unordered_set<std::string> seen_;
   std::vector<Consumed> firsts_;
   std::size_t duplicates_ = 0;
+  std::vector<std::size_t> read_per_partition_;
   std::thread thread_;
 };
 
@@ -361,8 +382,8 @@ ThroughputResult run_throughput(const Options& o) {
   const auto up = Clock::now();
   kafka.set_all_brokers(true);
   if (!consumer.wait_distinct(o.events, after(o.timeout))) {
-    std::fprintf(stderr, "kafka_bench: only %zu of %zu events consumed within %.0f s\n", consumer.distinct(), o.events,
-                 o.timeout);
+    std::fprintf(stderr, "kafka_bench: only %zu of %zu events consumed within %.0f s\n%s", consumer.distinct(), o.events,
+                 o.timeout, consumer.partition_report(o.partitions).c_str());
     return res;
   }
   const auto done = Clock::now();
