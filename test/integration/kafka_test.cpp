@@ -24,6 +24,7 @@
 
 #include <boost/json.hpp>
 
+#include "bench_load.hpp"
 #include "http_client.hpp"
 #include "http_helpers.hpp"
 #include "json_helpers.hpp"
@@ -964,4 +965,50 @@ TEST_CASE("kafka: with required_for_readiness, tmfd is unready while no broker a
   CHECK(r.at("checks").at("kafka").as_string() == "down");
   kafka.set_all_brokers(true);
   CHECK(eventually([&] { return c.get("/health/ready").status == 200; }, 30s));
+}
+
+// The configuration that once "stalled" in the benchmark (batch_size 10000, linger_ms 20) through
+// a 100,000-event backlog. The stall was the benchmark's consumer: librdkafka's mock cluster keeps
+// only the last 5 MB of a partition, and a consumer that fell further behind was reset to the end
+// (bench/README.md). So this test reads no record: it checks that tmfd's cursor reaches the end of
+// the outbox and that the topic's partitions hold exactly every event, none missing, none twice
+// (no delivery fails: delivery_timeout_ms 0 waits for the brokers however long the backlog takes).
+TEST_CASE("kafka: batch_size 10000 drains a 100,000-event backlog to the end", "[kafka][backlog]") {
+  constexpr std::size_t kEvents = 100000;
+  constexpr int kPartitions = 6;
+  MockKafka kafka;
+  kafka.create_topic(kDefaultTopic, kPartitions);
+  TmfdProcess tmfd(kafka_options(kafka.bootstraps(), "    batch_size: 10000\n    linger_ms: 20\n"
+                                                      "    delivery_timeout_ms: 0\n"
+                                                      "    properties:\n"
+                                                      "      reconnect.backoff.ms: \"50\"\n"
+                                                      "      reconnect.backoff.max.ms: \"200\"\n"));
+  HttpClient c(tmfd.port());
+  kafka.set_all_brokers(false);
+  const auto [created, failed] = tmfd::bench::create_individuals(tmfd.port(), 16, kEvents, 0, 0);
+  REQUIRE(created == kEvents);
+  REQUIRE(failed == 0);
+  kafka.set_all_brokers(true);
+
+  REQUIRE(eventually([&] { return kafka_metric(c, "tmfd_consumer_pending_events{consumer=\"kafka\"}") == 0; }, 600s));
+  // The end offsets of the partitions, as the cluster answers them to a client of the test.
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  set(conf, "bootstrap.servers", kafka.bootstraps());
+  rd_kafka_conf_set_log_cb(conf, &quiet_log);
+  std::array<char, 256> err{};
+  rd_kafka_t* client = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
+  REQUIRE(client);
+  std::int64_t records = 0;
+  for (int p = 0; p < kPartitions; ++p) {
+    std::int64_t low = 0, high = 0;
+    CHECK(rd_kafka_query_watermark_offsets(client, kDefaultTopic.c_str(), p, &low, &high, 10000) ==
+          RD_KAFKA_RESP_ERR_NO_ERROR);
+    records += high;
+  }
+  rd_kafka_destroy(client);
+  CHECK(records == static_cast<std::int64_t>(kEvents));
+  const std::string metrics = c.get("/metrics").body;
+  CHECK(metric_value(metrics, "tmfd_kafka_events_acknowledged_total") == static_cast<double>(kEvents));
+  CHECK(metric_value(metrics, "tmfd_kafka_events_failed_total") == 0);
+  CHECK(metric_value(metrics, "tmfd_kafka_events_in_flight") == 0);
 }
