@@ -910,7 +910,7 @@ TEST_CASE("kafka: a kill -9 with batches in flight loses no event, and the resta
   CHECK(eventually([&] { return kafka_metric(second, "tmfd_consumer_pending_events{consumer=\"kafka\"}") == 0; }, 10s));
 }
 
-TEST_CASE("kafka: while the brokers are down tmfd stays ready and reports kafka down; both come back",
+TEST_CASE("kafka: while the brokers are down tmfd stays ready and reports kafka down, then up once they are back",
           "[kafka][pipeline][health]") {
   MockKafka kafka;
   kafka.create_topic(kPartyTopic, 3);
