@@ -209,6 +209,10 @@ public:
       set(conf, "reconnect.backoff.max.ms", "200");
       // A fetch returns as soon as a record is there; without one, at most 10 ms later.
       set(conf, "fetch.wait.max.ms", "10");
+      // The mock cluster keeps only the last 5 MB of each partition (librdkafka's mock log limit):
+      // a consumer that falls further behind finds its position gone. Told as an error, not
+      // skipped silently to the end (the default, which then waits for records that never come).
+      set(conf, "auto.offset.reset", "error");
     } catch (...) {
       rd_kafka_conf_destroy(conf);
       throw;
@@ -238,11 +242,29 @@ public:
   Consumer& operator=(const Consumer&) = delete;
 
   std::size_t distinct() const { return distinct_.load(); }
+  // Records the mock cluster dropped before this consumer read them (see auto.offset.reset).
+  bool fell_behind() const { return fell_behind_.load(); }
+
+  // When a backlog is not read in full: per partition, the records read (copies included) and the
+  // offsets the cluster keeps (first..end), so that a record missing from the topic tells itself
+  // apart from a consumer that stopped reading.
+  std::string partition_report(int partitions) const {
+    std::string out;
+    for (int p = 0; p < partitions; ++p) {
+      std::int64_t low = -1, high = -1;
+      const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk_, kTopic.c_str(), p, &low, &high, 5000);
+      std::lock_guard lock(mutex_);
+      const auto read = p < static_cast<int>(read_per_partition_.size()) ? read_per_partition_[p] : 0;
+      out += "   partition " + std::to_string(p) + ": read " + std::to_string(read) + ", kept by the cluster " +
+             (err ? std::string(rd_kafka_err2name(err)) : std::to_string(low) + ".." + std::to_string(high)) + "\n";
+    }
+    return out;
+  }
 
   // Waits until `n` distinct events were read or `deadline` passed; returns whether they were.
   bool wait_distinct(std::size_t n, Clock::time_point deadline) const {
     while (distinct() < n) {
-      if (Clock::now() >= deadline) return false;
+      if (Clock::now() >= deadline || fell_behind()) return false;
       std::this_thread::sleep_for(5ms);
     }
     return true;
@@ -260,6 +282,7 @@ private:
       rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 50);
       if (!m) continue;
       if (!m->err) take(*m);
+      if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) fell_behind_ = true;
       rd_kafka_message_destroy(m);
     }
   }
@@ -287,6 +310,10 @@ private:
       }
     }
     std::lock_guard lock(mutex_);
+    if (m.partition >= 0) {
+      if (static_cast<std::size_t>(m.partition) >= read_per_partition_.size()) read_per_partition_.resize(m.partition + 1);
+      ++read_per_partition_[m.partition];
+    }
     if (!seen_.insert(std::move(event_id)).second) {
       ++duplicates_;
       return;
@@ -298,11 +325,13 @@ private:
   bool keep_event_time_;
   rd_kafka_t* rk_ = nullptr;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> fell_behind_{false};
   std::atomic<std::size_t> distinct_{0};
   mutable std::mutex mutex_;
   std::unordered_set<std::string> seen_;
   std::vector<Consumed> firsts_;
   std::size_t duplicates_ = 0;
+  std::vector<std::size_t> read_per_partition_;
   std::thread thread_;
 };
 
@@ -361,8 +390,11 @@ ThroughputResult run_throughput(const Options& o) {
   const auto up = Clock::now();
   kafka.set_all_brokers(true);
   if (!consumer.wait_distinct(o.events, after(o.timeout))) {
-    std::fprintf(stderr, "kafka_bench: only %zu of %zu events consumed within %.0f s\n", consumer.distinct(), o.events,
-                 o.timeout);
+    std::fprintf(stderr, "kafka_bench: only %zu of %zu events consumed within %.0f s\n%s%s", consumer.distinct(), o.events,
+                 o.timeout, consumer.partition_report(o.partitions).c_str(),
+                 consumer.fell_behind() ? "   the consumer fell more than 5 MB behind on a partition and the mock cluster"
+                                          " dropped what it had not read (its log limit): use more --partitions\n"
+                                        : "");
     return res;
   }
   const auto done = Clock::now();

@@ -25,6 +25,8 @@ struct Kernel {
   std::string dir = test::make_temp_dir();
   // First member, so destroyed last: the engine holds hooks whose code lives in the plugin.
   std::vector<std::unique_ptr<plugin::LoadedPlugin>> plugins = plugin::load_plugins(TMFD_PLUGIN_DIR, {"catalog"});
+  observability::MetricRegistry module_metrics;
+  observability::HealthChecks health_checks;
   observability::Metrics metrics;
   store::Database db{store::DatabaseOptions{.path = dir + "/tmfd.db"}, metrics};
   bus::InProcessBus bus{metrics};
@@ -36,7 +38,8 @@ struct Kernel {
 
   Kernel() {
     config["demo_catalog"] = TMFD_SOURCE_DIR "/config/demo-catalog.json";
-    context = std::make_unique<app::ModuleContextImpl>("catalog", config, engine, router, bus, db, delivery);
+    context = std::make_unique<app::ModuleContextImpl>("catalog", config, engine, router, bus, db, delivery,
+                                                      module_metrics, health_checks);
     plugins[0]->module().start(*context);
     bus.start();
     db.start_writer([this](std::vector<Event>&& events) { bus.publish(std::move(events)); });

@@ -26,6 +26,8 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "io/run_guarded.hpp"
+#include "observability/health_checks.hpp"
+#include "observability/metric_registry.hpp"
 #include "observability/metrics.hpp"
 #include "plugin/loader.hpp"
 #include "resource/engine.hpp"
@@ -150,12 +152,16 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     return 0;
   }
 
+  // The modules' own metrics and health checks, served with the kernel's (and outliving them).
+  observability::MetricRegistry module_metrics;
+  observability::HealthChecks health_checks;
   observability::Metrics metrics;
+  metrics.add_renderer([&module_metrics](std::string& out) { module_metrics.render(out); });
   store::Database db(settings.database, metrics);
   bus::InProcessBus bus(metrics);
   http::Router router(metrics);
   resource::Engine engine(db, router, settings.engine);
-  add_builtin_routes(router, metrics, db);
+  add_builtin_routes(router, metrics, db, health_checks);
   std::unique_ptr<delivery::DeliveryService> delivery_service;
   try {
     delivery_service = std::make_unique<delivery::DeliveryService>(db, settings.delivery, router, metrics,
@@ -180,7 +186,8 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   try {
     for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
       auto& p = *loaded.plugins[i];
-      contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus, db, delivery));
+      contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus, db, delivery,
+                                                          module_metrics, health_checks));
       p.module().start(*contexts.back());
       started.push_back(i);
       log::info("app", "module started", {{"module", p.name()}, {"version", p.version()}});

@@ -1,20 +1,34 @@
 #include "app/builtin_routes.hpp"
 
+#include <tmfd/json.hpp>
+
+#include "observability/health_checks.hpp"
 #include "observability/metrics.hpp"
 #include "store/database.hpp"
 
 namespace tmfd::app {
 
-void add_builtin_routes(http::Router& router, observability::Metrics& metrics, store::Database& db) {
+void add_builtin_routes(http::Router& router, observability::Metrics& metrics, store::Database& db,
+                        const observability::HealthChecks& checks) {
   using http::Method;
-  // Live: the process answers. Ready: it can also read its database.
+  // Live: the process answers.
   router.add(Method::Get, "/health/live", [](http::Request&, http::Reply reply) {
     reply(http::Response::json(200, R"({"status":"up"})"));
   });
-  router.add(Method::Get, "/health/ready", [&db](http::Request&, http::Reply reply) {
+  // Ready: it can also read its database, and every check a module marked required passes. The
+  // other checks (an adapter's peer, say) are reported without changing the answer.
+  router.add(Method::Get, "/health/ready", [&db, &checks](http::Request&, http::Reply reply) {
     bool ok = db.ready();
-    reply(http::Response::json(ok ? 200 : 503, ok ? R"({"status":"ready","checks":{"store":"up"}})"
-                                                  : R"({"status":"not ready","checks":{"store":"down"}})"));
+    json::object status{{"store", ok ? "up" : "down"}};
+    json::object details;
+    for (auto& c : checks.run()) {
+      status[c.name] = c.report.healthy ? "up" : "down";
+      if (!c.report.detail.empty()) details[c.name] = c.report.detail;
+      if (c.required && !c.report.healthy) ok = false;
+    }
+    json::object body{{"status", ok ? "ready" : "not ready"}, {"checks", std::move(status)}};
+    if (!details.empty()) body["details"] = std::move(details);
+    reply(http::Response::json(ok ? 200 : 503, json::serialize(body)));
   });
   router.add(Method::Get, "/metrics", [&metrics](http::Request&, http::Reply reply) {
     http::Response r;

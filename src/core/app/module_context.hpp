@@ -3,6 +3,8 @@
 #include <tmfd/module.hpp>
 
 #include "delivery/delivery_service.hpp"
+#include "observability/health_checks.hpp"
+#include "observability/metric_registry.hpp"
 #include "store/database.hpp"
 
 namespace tmfd::app {
@@ -11,9 +13,10 @@ class ModuleContextImpl final : public ModuleContext {
 public:
   ModuleContextImpl(std::string name, const json::object& config, Resources& resources,
                     http::RouteRegistry& routes, EventBus& bus, store::Database& db,
-                    delivery::DeliveryService& delivery)
+                    delivery::DeliveryService& delivery, observability::MetricRegistry& metrics,
+                    observability::HealthChecks& health)
       : name_(std::move(name)), config_(config), resources_(resources), routes_(routes), bus_(bus), db_(db),
-        delivery_(delivery) {}
+        delivery_(delivery), metrics_(metrics), health_(health) {}
 
   const std::string& module_name() const override { return name_; }
   const json::object& config() const override { return config_; }
@@ -25,6 +28,8 @@ public:
   std::unique_ptr<EventStream> open_event_stream(const std::string& consumer, StreamStart first_start) override {
     return delivery_.streams().open(consumer, first_start);
   }
+  metrics::Registry& metrics() override { return metrics_; }
+  void add_health_check(HealthCheck check) override { health_.add(std::move(check)); }
 
 private:
   std::string name_;
@@ -34,6 +39,8 @@ private:
   EventBus& bus_;
   store::Database& db_;
   delivery::DeliveryService& delivery_;
+  observability::MetricRegistry& metrics_;
+  observability::HealthChecks& health_;
 };
 
 } // namespace tmfd::app

@@ -12,6 +12,8 @@
 #include "producer.hpp"
 #include "property_check.hpp"
 #include "relay.hpp"
+#include "relay_health.hpp"
+#include "relay_metrics.hpp"
 #include "settings.hpp"
 #include "topic_routing.hpp"
 
@@ -44,13 +46,17 @@ public:
     // The producer first: a property librdkafka refuses stops start-up before a cursor exists.
     std::vector<Property> properties = producer_properties(settings);
     auto producer = std::make_unique<Producer>(properties);
+    metrics_ = std::make_unique<RelayMetrics>(ctx.metrics());
+    auto health = std::make_shared<RelayHealth>();
     stream_ = ctx.open_event_stream(ctx.module_name(), settings.start_from);
     RelayOptions options;
     options.batch_size = settings.batch_size;
+    options.max_events_in_flight = settings.max_events_in_flight;
     options.shutdown_timeout = std::chrono::milliseconds(settings.shutdown_timeout_ms);
     relay_ = std::make_unique<Relay>(
-        *stream_, *router_, std::move(producer),
-        [properties] { return std::make_unique<Producer>(properties); }, options);
+        *stream_, *router_, std::move(producer), [properties] { return std::make_unique<Producer>(properties); },
+        options, *metrics_, health);
+    ctx.add_health_check({ctx.module_name(), settings.required_for_readiness, [health] { return health->report(); }});
 
     std::vector<std::string> property_names;  // the names only: values may be secrets
     for (const auto& [name, value] : settings.properties) property_names.push_back(name);
@@ -60,6 +66,7 @@ public:
                {"start_from", settings.start_from == StreamStart::Earliest ? "earliest" : "latest"},
                {"acks", settings.acks},
                {"batch_size", std::to_string(settings.batch_size)},
+               {"max_events_in_flight", std::to_string(settings.max_events_in_flight)},
                {"properties", joined(property_names)}});
   }
 
@@ -91,6 +98,7 @@ public:
 
 private:
   std::unique_ptr<TopicRouter> router_;
+  std::unique_ptr<RelayMetrics> metrics_;  // references into the kernel's registry
   std::unique_ptr<EventStream> stream_;
   std::unique_ptr<Relay> relay_;
   std::thread thread_;

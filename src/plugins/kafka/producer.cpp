@@ -78,28 +78,16 @@ Producer::Producer(const std::vector<Property>& properties) {
 }
 
 Producer::~Producer() {
+  events_ = nullptr;  // the purged records are not failures of anything the caller still tracks
   rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_poll(rk_, 0);  // the purged messages' reports, while this object is whole
   rd_kafka_destroy(rk_);
 }
 
-// A record's opaque value: its batch in the high 32 bits, its index in the batch in the low ones.
-static_assert(sizeof(std::uintptr_t) >= 8, "the delivery-report tag needs 64-bit pointers");
+// A record's opaque value is its ticket.
+static_assert(sizeof(std::uintptr_t) >= 8, "the delivery-report ticket needs 64-bit pointers");
 
-void Producer::begin_batch(std::size_t size) {
-  ++batch_;
-  states_.assign(size, State::Pending);
-  pending_ = failed_ = 0;
-  first_failure_.clear();
-}
-
-std::size_t Producer::delivered_prefix() const {
-  std::size_t n = 0;
-  while (n < states_.size() && states_[n] == State::Delivered) ++n;
-  return n;
-}
-
-rd_kafka_resp_err_t Producer::produce(const Record& record, std::size_t index) {
+rd_kafka_resp_err_t Producer::produce(const Record& record, std::uint64_t ticket) {
   std::vector<rd_kafka_vu_t> vu;
   vu.reserve(5 + record.headers.size());
   auto add = [&vu](rd_kafka_vtype_t type) -> rd_kafka_vu_t& {
@@ -109,8 +97,7 @@ rd_kafka_resp_err_t Producer::produce(const Record& record, std::size_t index) {
   };
   add(RD_KAFKA_VTYPE_TOPIC).u.cstr = record.topic->c_str();
   add(RD_KAFKA_VTYPE_MSGFLAGS).u.i = RD_KAFKA_MSG_F_COPY;
-  const std::uintptr_t tag = (static_cast<std::uintptr_t>(batch_) << 32) | static_cast<std::uint32_t>(index);
-  add(RD_KAFKA_VTYPE_OPAQUE).u.ptr = reinterpret_cast<void*>(tag);
+  add(RD_KAFKA_VTYPE_OPAQUE).u.ptr = reinterpret_cast<void*>(static_cast<std::uintptr_t>(ticket));
   if (!record.key.empty()) {
     auto& key = add(RD_KAFKA_VTYPE_KEY).u.mem;
     key.ptr = const_cast<char*>(record.key.data());
@@ -126,21 +113,22 @@ rd_kafka_resp_err_t Producer::produce(const Record& record, std::size_t index) {
     h.size = static_cast<ssize_t>(text.size());
   }
   rd_kafka_error_t* error = rd_kafka_produceva(rk_, vu.data(), vu.size());
-  if (!error) {
-    ++pending_;
-    return RD_KAFKA_RESP_ERR_NO_ERROR;
-  }
+  if (!error) return RD_KAFKA_RESP_ERR_NO_ERROR;
   const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
   rd_kafka_error_destroy(error);
   return code;
 }
 
-void Producer::serve(int timeout_ms) {
-  // flush() sends at once what linger.ms would hold back, and serves callbacks while it waits.
-  if (pending_ > 0)
-    rd_kafka_flush(rk_, timeout_ms);
-  else
-    rd_kafka_poll(rk_, timeout_ms);
+void Producer::serve(int timeout_ms) { rd_kafka_poll(rk_, timeout_ms); }
+
+void Producer::flush(int timeout_ms) { rd_kafka_flush(rk_, timeout_ms); }
+
+bool Producer::reaches_a_broker(int timeout_ms) {
+  const rd_kafka_metadata_t* metadata = nullptr;
+  // Metadata of no topic: the brokers only, answered by any broker the client can reach.
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 0, nullptr, &metadata, timeout_ms);
+  if (metadata) rd_kafka_metadata_destroy(metadata);
+  return err == RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 void Producer::on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opaque) {
@@ -148,16 +136,14 @@ void Producer::on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message
 }
 
 void Producer::delivery(const rd_kafka_message_t& m) {
-  const auto tag = reinterpret_cast<std::uintptr_t>(m._private);
-  const std::size_t index = tag & 0xffffffffu;
-  if ((tag >> 32) != batch_ || index >= states_.size() || states_[index] != State::Pending)
-    return;  // a record of an abandoned batch
-  if (pending_ > 0) --pending_;
-  states_[index] = m.err ? State::Failed : State::Delivered;
-  if (!m.err) return;
-  if (failed_++ == 0)
-    first_failure_ = std::string(rd_kafka_topic_name(m.rkt)) + ": " + rd_kafka_err2str(m.err) + " (" +
-                     persistence(m) + ")";
+  if (!events_) return;
+  const auto ticket = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(m._private));
+  if (!m.err) {
+    events_->delivered(ticket);
+    return;
+  }
+  events_->failed(ticket, std::string(rd_kafka_topic_name(m.rkt)) + ": " + rd_kafka_err2str(m.err) + " (" +
+                              persistence(m) + ")");
 }
 
 void Producer::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
@@ -170,6 +156,7 @@ void Producer::error(rd_kafka_t* rk, rd_kafka_resp_err_t err, const char* reason
     const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, text.data(), text.size());
     fatal_error_ = std::string(rd_kafka_err2name(cause)) + ": " + text.data();
     log::error(kTag, "fatal producer error; the producer will be replaced", {{"error", fatal_error_}});
+    if (events_) events_->client_error(rd_kafka_err2name(cause), cause);
     return;
   }
   // Connection failures are in librdkafka's own log lines already (see on_log); other errors
@@ -184,6 +171,7 @@ void Producer::error(rd_kafka_t* rk, rd_kafka_resp_err_t err, const char* reason
   const bool logged_already = err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE;
   const log::Level level = repeat || logged_already ? log::Level::Debug : log::Level::Warning;
   if (log::enabled(level)) log::write(level, kTag, "producer error", {{"error", text}});
+  if (events_) events_->client_error(rd_kafka_err2name(err), err);
 }
 
 } // namespace tmfd::kafka

@@ -1,6 +1,6 @@
 #pragma once
-// A librdkafka producer handle (C API) with its delivery reports counted per batch. Used from one
-// thread: produce() and serve() run the delivery-report callback on the calling thread.
+// A librdkafka producer handle (C API) that passes each record's delivery report on, by ticket.
+// Used from one thread: produce() and serve() run the callbacks on the calling thread.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,31 +22,42 @@ struct Record {
   std::vector<std::pair<const char*, std::string_view>> headers;
 };
 
+// What the producer reports while it is served (on the thread that calls produce() and serve()).
+class ProducerEvents {
+public:
+  virtual ~ProducerEvents() = default;
+  // The broker acknowledged the record produced with `ticket`.
+  virtual void delivered(std::uint64_t ticket) = 0;
+  // The record will not be acknowledged (timed out, refused by the broker, purged).
+  virtual void failed(std::uint64_t ticket, const std::string& why) = 0;
+  // An error of the client or the cluster, not of one record: `name` is librdkafka's error name
+  // (e.g. _ALL_BROKERS_DOWN, _TRANSPORT). Logged already.
+  virtual void client_error(const char* name, rd_kafka_resp_err_t error) = 0;
+};
+
 class Producer {
 public:
   // Creates the producer (it connects in the background). Throws std::runtime_error naming a
   // property librdkafka refused, with secret values left out of the message.
   explicit Producer(const std::vector<Property>& properties);
+  // Where reports go from now on (none before: a producer reports nothing until it is told where).
+  void report_to(ProducerEvents& events) { events_ = &events; }
   // Drops what is still queued or in flight (the caller has not acknowledged it, so it is sent
-  // again later) and destroys the handle.
+  // again later) and destroys the handle. The dropped records are not reported.
   ~Producer();
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Starts a new batch of `size` records. Reports of earlier batches are ignored from now on.
-  void begin_batch(std::size_t size);
-  // Queues record `index` of the current batch: RD_KAFKA_RESP_ERR_NO_ERROR,
+  // Queues a record whose report will name `ticket`: RD_KAFKA_RESP_ERR_NO_ERROR,
   // RD_KAFKA_RESP_ERR__QUEUE_FULL (serve() a little and try again) or an error that will not go
   // away for this record.
-  rd_kafka_resp_err_t produce(const Record& record, std::size_t index);
-  // Sends what is queued and serves delivery reports and errors for up to `timeout_ms`.
+  rd_kafka_resp_err_t produce(const Record& record, std::uint64_t ticket);
+  // Serves delivery reports and errors, waiting up to `timeout_ms` for the first one.
   void serve(int timeout_ms);
-
-  std::size_t pending() const { return pending_; } // produced, no report yet
-  std::size_t failed() const { return failed_; }   // reported as failed
-  // How many records from the start of the batch the broker acknowledged without a gap.
-  std::size_t delivered_prefix() const;
-  const std::string& first_failure() const { return first_failure_; }
+  // Sends at once what linger.ms would hold back, and serves reports for up to `timeout_ms`.
+  void flush(int timeout_ms);
+  // Asks the cluster for its broker list, waiting up to `timeout_ms`: whether a broker answered.
+  bool reaches_a_broker(int timeout_ms);
 
   // A fatal error (the idempotent producer lost its state): the producer must be replaced.
   bool has_fatal_error() const { return !fatal_error_.empty(); }
@@ -58,14 +69,8 @@ private:
   void delivery(const rd_kafka_message_t& message);
   void error(rd_kafka_t* rk, rd_kafka_resp_err_t err, const char* reason);
 
-  enum class State : unsigned char { Pending, Delivered, Failed };
-
   rd_kafka_t* rk_ = nullptr;
-  std::uint32_t batch_ = 0;
-  std::vector<State> states_;  // per record of the current batch
-  std::size_t pending_ = 0;
-  std::size_t failed_ = 0;
-  std::string first_failure_;
+  ProducerEvents* events_ = nullptr;  // null also while the destructor purges
   std::string fatal_error_;
   // The last error reported by the error callback, to log repeats at debug level only.
   std::string last_error_;

@@ -34,6 +34,15 @@ Field integer(const char* name, const char* description, std::int64_t default_va
   return f;
 }
 
+Field flag(const char* name, const char* description, bool default_value) {
+  Field f;
+  f.name = name;
+  f.type = Type::Boolean;
+  f.description = description;
+  f.default_value = default_value;
+  return f;
+}
+
 Field string_map(const char* name, const char* description, bool secret_values) {
   Field value;
   value.name = "value";
@@ -55,6 +64,11 @@ std::string string_at(const json::object& o, const char* key) {
 std::int64_t integer_at(const json::object& o, const char* key, std::int64_t fallback) {
   const json::value* v = o.if_contains(key);
   return v && v->is_int64() ? v->get_int64() : fallback;
+}
+
+bool boolean_at(const json::object& o, const char* key, bool fallback) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_bool() ? v->get_bool() : fallback;
 }
 
 std::map<std::string, std::string> map_at(const json::object& o, const char* key) {
@@ -103,14 +117,18 @@ config::Schema settings_schema() {
                  false),
       text("start_from", "where the plugin starts the first time it runs on a database", "latest",
            {"latest", "earliest"}),
-      integer("batch_size", "events read from the outbox and published per batch", 1000, 1, 100000),
+      integer("batch_size", "events read from the outbox at a time", 1000, 1, 100000),
+      integer("max_events_in_flight",
+              "events produced and not yet acknowledged, at most (several batches; a crash resends at most these)",
+              10000, 1, 1000000),
       text("acks", "all: written to every in-sync replica, idempotent; 1: the leader alone", "all", {"all", "1"}),
       integer("linger_ms", "how long the producer waits to fill a request", 5, 0, 900000),
       text("compression", "compression codec of produced batches", "none",
            {"none", "gzip", "snappy", "lz4", "zstd"}),
       integer("delivery_timeout_ms", "time a batch may take to be acknowledged before it is resent; 0: no limit",
               30000, 0, 2147483647),
-      integer("shutdown_timeout_ms", "on stop, how long to wait for the batch in flight", 5000, 0, 600000),
+      integer("shutdown_timeout_ms", "on stop, how long to wait for the events in flight", 5000, 0, 600000),
+      flag("required_for_readiness", "true: /health/ready answers 503 while Kafka is unreachable or failing", false),
       string_map("properties", "other librdkafka properties (security.protocol, sasl.*, ssl.*); values are secret",
                  true),
   };
@@ -130,11 +148,13 @@ Settings parse_settings(const json::object& block) {
     check_topic(topic, "plugins.kafka.topics_by_event_type." + type);
   s.start_from = string_at(block, "start_from") == "earliest" ? StreamStart::Earliest : StreamStart::Latest;
   s.batch_size = static_cast<std::size_t>(integer_at(block, "batch_size", 1000));
+  s.max_events_in_flight = static_cast<std::size_t>(integer_at(block, "max_events_in_flight", 10000));
   s.acks = string_at(block, "acks");
   s.linger_ms = static_cast<int>(integer_at(block, "linger_ms", 5));
   s.compression = string_at(block, "compression");
   s.delivery_timeout_ms = static_cast<int>(integer_at(block, "delivery_timeout_ms", 30000));
   s.shutdown_timeout_ms = static_cast<int>(integer_at(block, "shutdown_timeout_ms", 5000));
+  s.required_for_readiness = boolean_at(block, "required_for_readiness", false);
   s.properties = map_at(block, "properties");
   for (const auto& [name, key] : owned_properties())
     if (s.properties.count(name))

@@ -19,11 +19,13 @@ struct Settings {
   std::map<std::string, std::string> topics_by_event_type;    // eventType -> topic (wins)
   StreamStart start_from = StreamStart::Latest;
   std::size_t batch_size = 1000;
+  std::size_t max_events_in_flight = 10000;
   std::string acks = "all";                                   // "all" or "1"
   int linger_ms = 5;
   std::string compression = "none";
   int delivery_timeout_ms = 30000;
   int shutdown_timeout_ms = 5000;
+  bool required_for_readiness = false;                        // Kafka failing makes tmfd unready
   std::map<std::string, std::string> properties;              // passed through; values are secret
 };
 

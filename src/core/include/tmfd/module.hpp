@@ -7,8 +7,10 @@
 #include <tmfd/config_schema.hpp>
 #include <tmfd/delivery.hpp>
 #include <tmfd/event.hpp>
+#include <tmfd/health.hpp>
 #include <tmfd/http.hpp>
 #include <tmfd/json.hpp>
+#include <tmfd/metrics.hpp>
 #include <tmfd/resources.hpp>
 
 namespace tmfd {
@@ -33,6 +35,11 @@ public:
   // run on this database yet, each in its own transaction; recorded in tmfd_migrations. Tables of
   // declared resource kinds need none: the engine creates and extends them itself.
   virtual void migrate(const std::vector<std::string>& statements) = 0;
+  // The module's Prometheus metrics, rendered on /metrics (see tmfd/metrics.hpp).
+  virtual metrics::Registry& metrics() = 0;
+  // Adds a check to /health/ready (see tmfd/health.hpp). Throws std::invalid_argument when a
+  // check of that name exists.
+  virtual void add_health_check(HealthCheck check) = 0;
 };
 
 class Module {
