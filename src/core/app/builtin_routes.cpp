@@ -12,9 +12,13 @@ void add_builtin_routes(http::Router& router, observability::Metrics& metrics, s
     reply(http::Response::json(200, R"({"status":"up"})"));
   });
   router.add(Method::Get, "/health/ready", [&db](http::Request&, http::Reply reply) {
-    bool ok = db.ready();
-    reply(http::Response::json(ok ? 200 : 503, ok ? R"({"status":"ready","checks":{"store":"up"}})"
-                                                  : R"({"status":"not ready","checks":{"store":"down"}})"));
+    // The store can be readable (WAL) while no write commits: a writer stuck on a lock is not ready.
+    const bool store_up = db.ready();
+    const bool writer_ok = !db.writer_stuck();
+    const bool ok = store_up && writer_ok;
+    reply(http::Response::json(ok ? 200 : 503, std::string(R"({"status":")") + (ok ? "ready" : "not ready") +
+                                                   R"(","checks":{"store":")" + (store_up ? "up" : "down") +
+                                                   R"(","writer":")" + (writer_ok ? "ok" : "stuck") + R"("}})"));
   });
   router.add(Method::Get, "/metrics", [&metrics](http::Request&, http::Reply reply) {
     http::Response r;
