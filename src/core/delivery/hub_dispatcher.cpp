@@ -110,7 +110,7 @@ struct HubDispatcher::Impl {
 
   void dead_letter(const std::shared_ptr<Worker>& w, const OutboxEntry& entry, int attempts, const std::string& error) {
     log::warn("delivery", "event dead-lettered",
-              {{"hub", w->hub.id}, {"event", entry.event.event_id}, {"attempts", std::to_string(attempts)},
+              {{"hub", w->hub.id}, {"event", entry.event.event_id}, {"attempts", attempts},
                {"error", error}});
     store::WriteJob job;
     job.correlation_id = entry.event.correlation_id;
@@ -158,7 +158,7 @@ struct HubDispatcher::Impl {
         if (consecutive == 1 || consecutive % 100 == 0)
           log::warn("delivery", "callback failed",
                     {{"hub", w->hub.id}, {"callback", w->hub.callback}, {"error", outcome.error},
-                     {"consecutive_failures", std::to_string(consecutive)}});
+                     {"consecutive_failures", consecutive}});
         const bool too_old = now_ms() - entry->committed_ms >=
                              std::chrono::duration_cast<std::chrono::milliseconds>(settings.max_age).count();
         if (attempts >= settings.max_attempts || too_old) {
@@ -235,7 +235,7 @@ struct HubDispatcher::Impl {
     w->status->busy.store(true);
     co_await deliver_batch(w, std::move(events));
     if (w->stopped) co_return true;  // resent after the next start
-    log::info("delivery", "dead letters replayed", {{"hub", w->hub.id}, {"events", std::to_string(seqs.size())}});
+    log::info("delivery", "dead letters replayed", {{"hub", w->hub.id}, {"events", seqs.size()}});
     finish_replays(w, std::move(seqs));
     co_return true;
   }

@@ -302,7 +302,7 @@ void HubService::replay(const std::string& hub_path, const std::string& id, std:
     }
     if (!moved->empty()) {
       dispatcher_.wake(id);
-      log::info("delivery", "dead letters queued for replay", {{"hub", id}, {"events", std::to_string(moved->size())}});
+      log::info("delivery", "dead letters queued for replay", {{"hub", id}, {"events", moved->size()}});
     }
     json::array sequences;
     for (auto seq : *moved) sequences.push_back(seq);

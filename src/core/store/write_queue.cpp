@@ -162,7 +162,7 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
     } catch (...) {
     }
     log::error("store", "group commit failed; every write of the group is refused",
-               {{"writes", std::to_string(group.size())}, {"error", describe(commit_error)}});
+               {{"writes", group.size()}, {"error", describe(commit_error)}});
   }
   refresh_statistics_if_due();
   metrics_.writer_commits.fetch_add(1, std::memory_order_relaxed);
