@@ -896,6 +896,114 @@ TEST_CASE("delivery: an event that keeps failing is dead-lettered and delivery g
   CHECK(number(delivery_status(c, kPartyBase, hub), "deadLetterCount") == 2);
 }
 
+// Replays must survive a crash between the request and the delivery: the receiver refuses until
+// tmfd was killed and restarted. The long backoff keeps the refused replay from running out of
+// attempts (and being dead-lettered again) before the kill.
+TEST_CASE("delivery: dead letters are replayed on request, across a crash", "[delivery][replay]") {
+  auto tmfd = std::make_unique<TmfdProcess>(
+      delivery_options("max_attempts: 2\nbackoff_initial_ms: 3000\nbackoff_max_ms: 3000"));
+  auto c = std::make_unique<HttpClient>(tmfd->port());
+  CallbackReceiver rx;
+  const std::string target = "/hooks/replay";
+  const std::string hub = create_hub(*c, kPartyBase, rx.url(target));
+  const std::string letters_path = kPartyHub + "/" + hub + "/deadLetter";
+  rx.fail_when_body_contains("Poison", 500);
+
+  Changes poisoned;
+  create_individual(*c, poisoned, "p1-v0", "Poison");
+  create_individual(*c, poisoned, "p2-v0", "Poison");
+  REQUIRE(eventually([&] { return c->get(letters_path).json().as_array().size() == 2; }, kDeliveryWait));
+  auto letters = as_array(c->get(letters_path));
+  REQUIRE(letters.size() == 2);
+  const auto first = letters.at(0).as_object();
+  const auto second = letters.at(1).as_object();
+  const std::int64_t seq1 = number(first, "sequence"), seq2 = number(second, "sequence");
+  const std::string event1 = str(first, "eventId"), event2 = str(second, "eventId");
+  REQUIRE(seq1 < seq2);
+
+  // Unknown hubs and dead letters.
+  check_typed_error_response(c->request("POST", kPartyHub + "/no-such-hub/deadLetter/replay"), 404, kTmf632);
+  check_typed_error_response(c->request("POST", kPartyHub + "/no-such-hub/deadLetter/1/replay"), 404, kTmf632);
+  check_typed_error_response(c->request("POST", letters_path + "/" + std::to_string(seq2 + 1000) + "/replay"), 404,
+                             kTmf632);
+  check_typed_error_response(c->request("POST", letters_path + "/not-a-number/replay"), 404, kTmf632);
+
+  // One replayed while the receiver refuses: out of the list at once, queued durably.
+  rx.reset_faults();
+  rx.stop();
+  {
+    auto r = c->request("POST", letters_path + "/" + std::to_string(seq1) + "/replay");
+    INFO(r.body);
+    REQUIRE(r.status == 202);
+    auto body = r.json().as_object();
+    CHECK(str(body, "hubId") == hub);
+    CHECK(number(body, "replayCount") == 1);
+    CHECK(json::value(body.at("sequence")) == json::value(json::array{seq1}));
+  }
+  letters = as_array(c->get(letters_path));
+  REQUIRE(letters.size() == 1);
+  CHECK(number(letters.at(0).as_object(), "sequence") == seq2);
+  CHECK(number(delivery_status(*c, kPartyBase, hub), "deadLetterCount") == 1);
+
+  c.reset();
+  ::kill(tmfd->pid(), SIGKILL);
+  tmfd->restart();
+  c = std::make_unique<HttpClient>(tmfd->port());
+  rx.start();
+
+  // The replayed event arrives after the restart, with its own eventId, as it was first sent.
+  REQUIRE(eventually([&] { return rx.accepted_event_ids().count(event1) == 1; }, kDeliveryWait));
+  for (const auto& r : rx.accepted())
+    if (r.event_id() == event1) CHECK(r.json() == first.at("event"));
+  CHECK(rx.accepted_event_ids().count(event2) == 0);  // not asked for
+  letters = as_array(c->get(letters_path));
+  REQUIRE(letters.size() == 1);
+  CHECK(str(letters.at(0).as_object(), "eventId") == event2);
+
+  // All the rest.
+  {
+    auto r = c->request("POST", letters_path + "/replay");
+    INFO(r.body);
+    REQUIRE(r.status == 202);
+    CHECK(number(r.json().as_object(), "replayCount") == 1);
+  }
+  REQUIRE(eventually([&] { return rx.accepted_event_ids().count(event2) == 1; }, kDeliveryWait));
+  CHECK(as_array(c->get(letters_path)).empty());
+  CHECK(number(delivery_status(*c, kPartyBase, hub), "deadLetterCount") == 0);
+
+  // Nothing left: replaying all replays none; the one replayed is no dead letter any more.
+  {
+    auto r = c->request("POST", letters_path + "/replay");
+    REQUIRE(r.status == 202);
+    CHECK(number(r.json().as_object(), "replayCount") == 0);
+  }
+  check_typed_error_response(c->request("POST", letters_path + "/" + std::to_string(seq1) + "/replay"), 404, kTmf632);
+}
+
+TEST_CASE("delivery: a replayed event that fails again is dead-lettered again", "[delivery][replay]") {
+  TmfdProcess tmfd(delivery_options("max_attempts: 2"));
+  HttpClient c(tmfd.port());
+  CallbackReceiver rx;
+  const std::string target = "/hooks/replay-again";
+  const std::string hub = create_hub(c, kPartyBase, rx.url(target));
+  const std::string letters_path = kPartyHub + "/" + hub + "/deadLetter";
+  rx.fail_when_body_contains("Poison", 500);
+  Changes poisoned;
+  create_individual(c, poisoned, "p-v0", "Poison");
+  REQUIRE(eventually([&] { return c.get(letters_path).json().as_array().size() == 1; }, kDeliveryWait));
+  const std::string event = str(as_array(c.get(letters_path)).at(0).as_object(), "eventId");
+  const auto tried = rx.attempts();
+
+  REQUIRE(c.request("POST", letters_path + "/replay").status == 202);
+  // Tried max_attempts times more, then back in the list, counted.
+  REQUIRE(rx.wait_until([&](const std::vector<ReceivedRequest>& all) { return all.size() >= tried + 2; },
+                        Clock::now() + kDeliveryWait));
+  REQUIRE(eventually([&] { return c.get(letters_path).json().as_array().size() == 1; }, kDeliveryWait));
+  CHECK(str(as_array(c.get(letters_path)).at(0).as_object(), "eventId") == event);
+  CHECK(eventually([&] { return number(delivery_status(c, kPartyBase, hub), "deadLetterCount") == 1; }, kShortWait));
+  CHECK(rx.accepted_event_ids().count(event) == 0);
+}
+
 TEST_CASE("delivery: a failing event older than max_age_seconds is dead-lettered at once", "[delivery]") {
   TmfdProcess tmfd(delivery_options("max_age_seconds: 1"));
   HttpClient c(tmfd.port());

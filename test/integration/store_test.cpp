@@ -351,6 +351,60 @@ TEST_CASE("/metrics: commits increase and the group-size histogram counts every 
   CHECK(metric_value(metrics_text(p.port()), "tmfd_store_commits_total") == commits1);
 }
 
+TEST_CASE("/health/ready reports a writer stuck behind another process's lock", "[store][health]") {
+  // A one-second threshold, and a busy timeout long enough that the writer waits on the lock
+  // (rather than failing the write) for as long as the test holds it.
+  TmfdOptions options;
+  std::string yaml = TmfdProcess::default_yaml("$DIR", true);
+  const std::string storage = "storage:\n";
+  yaml.replace(yaml.find(storage), storage.size(), storage + "  stuck_writer_seconds: 1\n  busy_timeout_ms: 120000\n");
+  options.full_yaml = yaml;
+  TmfdProcess p(options);
+  const std::uint16_t port = p.port();
+  auto ready = [port] {
+    HttpClient c(port);
+    return c.get("/health/ready");
+  };
+  {
+    auto r = ready();
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(r.json().at("checks").at("store").as_string() == "up");
+    CHECK(r.json().at("checks").at("writer").as_string() == "ok");
+  }
+
+  auto lock = std::make_unique<WriteLock>(p.database_path());
+  auto write = std::async(std::launch::async, [port] {
+    HttpClient c(port);
+    return c.post_json(kIndividuals, individual("S", "Stuck"));
+  });
+  HttpResponse stuck;
+  REQUIRE(eventually(
+      [&] {
+        stuck = ready();
+        return stuck.status == 503;
+      },
+      std::chrono::seconds(20)));
+  INFO(stuck.body);
+  CHECK(stuck.json().at("status").as_string() == "not ready");
+  CHECK(stuck.json().at("checks").at("store").as_string() == "up");  // reads still work (WAL)
+  CHECK(stuck.json().at("checks").at("writer").as_string() == "stuck");
+  REQUIRE(write.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);
+
+  lock->release();
+  REQUIRE(write.get().status == 201);
+  // The reply goes out on commit, a moment before the writer marks itself idle.
+  HttpResponse after;
+  CHECK(eventually(
+      [&] {
+        after = ready();
+        return after.status == 200;
+      },
+      std::chrono::seconds(20)));
+  INFO(after.body);
+  CHECK(after.json().at("checks").at("writer").as_string() == "ok");
+}
+
 TEST_CASE("writes queued behind a busy writer are committed together, failures isolated", "[store][metrics][group]") {
   TmfdProcess p;
   const std::uint16_t port = p.port();

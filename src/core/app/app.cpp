@@ -91,7 +91,7 @@ void drain_then_stop(boost::asio::io_context& ioc, http::Server& server, std::in
     if (server.in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
       if (server.in_flight() != 0)
         log::warn("app", "grace period over; closing with requests in flight",
-                  {{"in_flight", std::to_string(server.in_flight())}});
+                  {{"in_flight", server.in_flight()}});
       ioc.stop();
       *poll = nullptr;  // break the self-reference
       return;
@@ -259,7 +259,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     shutdown_store();
     return 1;
   }
-  log::info("app", "listening", {{"host", settings.host}, {"port", std::to_string(port)}});
+  log::info("app", "listening", {{"host", settings.host}, {"port", port}});
   if (!options.port_file.empty()) {
     // Written beside, then renamed: a watcher never reads half a number.
     const std::string tmp = options.port_file + ".tmp";
@@ -279,7 +279,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
-    log::info("app", "signal received; draining", {{"signal", std::to_string(sig)}});
+    log::info("app", "signal received; draining", {{"signal", sig}});
     hangups.cancel();
     drain_then_stop(ioc, server, settings.shutdown_grace_ms);
   });

@@ -15,11 +15,14 @@ void add_builtin_routes(http::Router& router, observability::Metrics& metrics, s
   router.add(Method::Get, "/health/live", [](http::Request&, http::Reply reply) {
     reply(http::Response::json(200, R"({"status":"up"})"));
   });
-  // Ready: it can also read its database, and every check a module marked required passes. The
-  // other checks (an adapter's peer, say) are reported without changing the answer.
+  // Ready: it can read its database, its writer is not stuck (the store can be readable in WAL
+  // mode while no write commits), and every check a module marked required passes. The other
+  // checks (an adapter's peer, say) are reported without changing the answer.
   router.add(Method::Get, "/health/ready", [&db, &checks](http::Request&, http::Reply reply) {
-    bool ok = db.ready();
-    json::object status{{"store", ok ? "up" : "down"}};
+    const bool store_up = db.ready();
+    const bool writer_ok = !db.writer_stuck();
+    bool ok = store_up && writer_ok;
+    json::object status{{"store", store_up ? "up" : "down"}, {"writer", writer_ok ? "ok" : "stuck"}};
     json::object details;
     for (auto& c : checks.run()) {
       status[c.name] = c.report.healthy ? "up" : "down";

@@ -87,7 +87,8 @@ Field storage() {
        // full: a 201 means the write survives a power cut; the group commit keeps fsyncs few.
        text("synchronous", "SQLite synchronous mode", "full", {"normal", "full"}),
        integer("max_group_size", "writes committed together in one transaction", 512, 1, 10000),
-       integer("busy_timeout_ms", "how long a connection waits for a lock", 5000, 0)});
+       integer("busy_timeout_ms", "how long a connection waits for a lock", 5000, 0),
+       integer("stuck_writer_seconds", "/health/ready fails when one group of writes takes longer", 30, 1)});
 }
 
 Field logging() {

@@ -88,7 +88,7 @@ std::unique_ptr<EventStream> EventStreams::open(const std::string& consumer, Str
     const auto oldest = outbox_before_oldest(reader);
     if (oldest > cursor)
       log::warn("delivery", "events this consumer had not read were pruned while it was not running",
-                {{"consumer", consumer}, {"cursor", std::to_string(cursor)}, {"resumes_after", std::to_string(oldest)}});
+                {{"consumer", consumer}, {"cursor", cursor}, {"resumes_after", oldest}});
   }
   std::lock_guard lock(mutex_);
   for (auto* s : open_)
@@ -96,7 +96,7 @@ std::unique_ptr<EventStream> EventStreams::open(const std::string& consumer, Str
   head_ = std::max(head_, outbox_head(reader));
   auto stream = std::make_unique<Stream>(*this, consumer, cursor);
   open_.push_back(stream.get());
-  log::info("delivery", "event stream opened", {{"consumer", consumer}, {"cursor", std::to_string(cursor)}});
+  log::info("delivery", "event stream opened", {{"consumer", consumer}, {"cursor", cursor}});
   return stream;
 }
 

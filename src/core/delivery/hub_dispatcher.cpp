@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -51,6 +52,9 @@ struct Worker {
   asio::steady_timer wake;        // idle until notified of new events
   asio::steady_timer lanes_done;  // the batch waits here for its lanes
   std::int64_t cursor;
+  // Delivered replays whose removal is not committed yet; guarded: the writer thread erases.
+  std::mutex replays_mutex;
+  std::set<std::int64_t> replays_finishing;
   bool news = false;
   bool stopped = false;
 };
@@ -106,7 +110,7 @@ struct HubDispatcher::Impl {
 
   void dead_letter(const std::shared_ptr<Worker>& w, const OutboxEntry& entry, int attempts, const std::string& error) {
     log::warn("delivery", "event dead-lettered",
-              {{"hub", w->hub.id}, {"event", entry.event.event_id}, {"attempts", std::to_string(attempts)},
+              {{"hub", w->hub.id}, {"event", entry.event.event_id}, {"attempts", attempts},
                {"error", error}});
     store::WriteJob job;
     job.correlation_id = entry.event.correlation_id;
@@ -154,7 +158,7 @@ struct HubDispatcher::Impl {
         if (consecutive == 1 || consecutive % 100 == 0)
           log::warn("delivery", "callback failed",
                     {{"hub", w->hub.id}, {"callback", w->hub.callback}, {"error", outcome.error},
-                     {"consecutive_failures", std::to_string(consecutive)}});
+                     {"consecutive_failures", consecutive}});
         const bool too_old = now_ms() - entry->committed_ms >=
                              std::chrono::duration_cast<std::chrono::milliseconds>(settings.max_age).count();
         if (attempts >= settings.max_attempts || too_old) {
@@ -166,10 +170,79 @@ struct HubDispatcher::Impl {
     }
   }
 
-  asio::awaitable<void> run_worker(std::shared_ptr<Worker> w) {
+  // Delivers `events` over the hub's lanes (by resource) and returns when every lane is done.
+  asio::awaitable<void> deliver_batch(std::shared_ptr<Worker> w, std::vector<const OutboxEntry*> events) {
     const std::size_t lane_count = w->clients.size();
     std::hash<std::string> hash;
+    std::vector<std::vector<const OutboxEntry*>> lanes(lane_count);
+    for (const OutboxEntry* entry : events) lanes[hash(entry->event.resource_id) % lane_count].push_back(entry);
+    auto remaining = std::make_shared<std::size_t>(0);
+    for (std::size_t i = 0; i < lane_count; ++i) {
+      if (lanes[i].empty()) continue;
+      ++*remaining;
+      asio::co_spawn(io, deliver_lane(w, i, std::move(lanes[i])), [w, remaining](std::exception_ptr error) {
+        if (error) log::error("delivery", "delivery lane failed", {{"hub", w->hub.id}});
+        if (--*remaining == 0) w->lanes_done.cancel();
+      });
+    }
+    while (*remaining > 0) {
+      w->lanes_done.expires_after(24h);
+      boost::system::error_code ec;
+      co_await w->lanes_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  // Removes delivered (or again dead-lettered) replays from the queue. Until that commits the
+  // worker skips them, so that it does not read and send them once more meanwhile.
+  void finish_replays(const std::shared_ptr<Worker>& w, std::vector<std::int64_t> seqs) {
+    {
+      std::lock_guard lock(w->replays_mutex);
+      w->replays_finishing.insert(seqs.begin(), seqs.end());
+    }
+    store::WriteJob job;
+    job.run = [id = w->hub.id, seqs](store::WriteTxn& txn) { hub_store::finish_replays(txn.connection(), id, seqs); };
+    job.done = [w, seqs](std::exception_ptr) {
+      // On failure (the store is stopping) the replays stay queued and are sent after a restart.
+      std::lock_guard lock(w->replays_mutex);
+      for (auto seq : seqs) w->replays_finishing.erase(seq);
+    };
+    db.submit(std::move(job));
+  }
+
+  // Sends the hub's queued replays, if any, before going on with the outbox. Returns whether
+  // there were any.
+  asio::awaitable<bool> deliver_replays(std::shared_ptr<Worker> w) {
+    std::set<std::int64_t> finishing;
+    {
+      std::lock_guard lock(w->replays_mutex);
+      finishing = w->replays_finishing;
+    }
+    std::vector<OutboxEntry> queued;
+    try {
+      queued = hub_store::replays(db.reader(), w->hub.id, settings.batch_size + finishing.size());
+    } catch (const std::exception& e) {
+      log::error("delivery", "cannot read the replay queue", {{"hub", w->hub.id}, {"error", e.what()}});
+      co_return false;
+    }
+    std::vector<const OutboxEntry*> events;
+    std::vector<std::int64_t> seqs;
+    for (const auto& entry : queued) {
+      if (finishing.count(entry.event.sequence)) continue;
+      events.push_back(&entry);
+      seqs.push_back(entry.event.sequence);
+    }
+    if (events.empty()) co_return false;
+    w->status->busy.store(true);
+    co_await deliver_batch(w, std::move(events));
+    if (w->stopped) co_return true;  // resent after the next start
+    log::info("delivery", "dead letters replayed", {{"hub", w->hub.id}, {"events", seqs.size()}});
+    finish_replays(w, std::move(seqs));
+    co_return true;
+  }
+
+  asio::awaitable<void> run_worker(std::shared_ptr<Worker> w) {
     while (!w->stopped) {
+      if (co_await deliver_replays(w)) continue;
       std::vector<OutboxEntry> batch;
       bool read_failed = false;
       try {
@@ -194,24 +267,10 @@ struct HubDispatcher::Impl {
         continue;
       }
       w->status->busy.store(true);
-      std::vector<std::vector<const OutboxEntry*>> lanes(lane_count);
+      std::vector<const OutboxEntry*> events;
       for (const auto& entry : batch)
-        if (in_scope(w->hub, entry.event) && w->filter.matches(entry.event))
-          lanes[hash(entry.event.resource_id) % lane_count].push_back(&entry);
-      auto remaining = std::make_shared<std::size_t>(0);
-      for (std::size_t i = 0; i < lane_count; ++i) {
-        if (lanes[i].empty()) continue;
-        ++*remaining;
-        asio::co_spawn(io, deliver_lane(w, i, std::move(lanes[i])), [w, remaining](std::exception_ptr error) {
-          if (error) log::error("delivery", "delivery lane failed", {{"hub", w->hub.id}});
-          if (--*remaining == 0) w->lanes_done.cancel();
-        });
-      }
-      while (*remaining > 0) {
-        w->lanes_done.expires_after(24h);
-        boost::system::error_code ec;
-        co_await w->lanes_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      }
+        if (in_scope(w->hub, entry.event) && w->filter.matches(entry.event)) events.push_back(&entry);
+      co_await deliver_batch(w, std::move(events));
       if (w->stopped) break;  // the batch may be half delivered: resent after a restart
       w->cursor = batch.back().event.sequence;
       w->status->done_sequence.store(w->cursor);
@@ -302,6 +361,16 @@ void HubDispatcher::remove(const std::string& hub_id) {
     if (it == d.workers.end()) return;
     d.stop_worker(*it->second);
     d.workers.erase(it);
+  });
+}
+
+void HubDispatcher::wake(const std::string& hub_id) {
+  Impl& d = *impl_;
+  asio::post(d.io, [&d, hub_id] {
+    auto it = d.workers.find(hub_id);
+    if (it == d.workers.end()) return;
+    it->second->news = true;
+    it->second->wake.cancel();
   });
 }
 

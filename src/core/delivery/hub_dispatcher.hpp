@@ -5,6 +5,7 @@
 // through the same connection, one after the other, so they arrive in order; different resources
 // go in parallel. The cursor moves (and is stored) once the whole batch is delivered or
 // dead-lettered, so a restart resends at most one batch: at-least-once, identifiable by eventId.
+// Before each batch a worker sends the hub's replayed dead letters (tmfd_replay), if any.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,6 +38,8 @@ public:
   // Begins delivering to a stored hub, from hub.cursor.
   void add(const HubRecord& hub, EventFilter filter, CallbackUrl url, std::shared_ptr<HubStatus> status);
   void remove(const std::string& hub_id);
+  // The hub has new replays queued: wakes its worker if idle.
+  void wake(const std::string& hub_id);
   // Events up to `sequence` are committed: wakes idle workers.
   void notify(std::int64_t sequence);
 

@@ -1,5 +1,9 @@
 #include "delivery/hub_service.hpp"
 
+#include <charconv>
+#include <chrono>
+#include <limits>
+
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
@@ -109,6 +113,14 @@ void HubService::serve(const std::string& hub_path, std::vector<std::string> dom
   routes_.add(Method::Get, hub_path + "/{id}/deadLetter", [this, hub_path](http::Request& r, http::Reply reply) {
     dead_letters(hub_path, std::string(r.param("id")), r, std::move(reply));
   });
+  routes_.add(Method::Post, hub_path + "/{id}/deadLetter/replay", [this, hub_path](http::Request& r, http::Reply reply) {
+    replay(hub_path, std::string(r.param("id")), std::nullopt, r.correlation_id, std::move(reply));
+  });
+  routes_.add(Method::Post, hub_path + "/{id}/deadLetter/{sequence}/replay",
+              [this, hub_path](http::Request& r, http::Reply reply) {
+                replay(hub_path, std::string(r.param("id")), std::string(r.param("sequence")), r.correlation_id,
+                       std::move(reply));
+              });
 }
 
 void HubService::serve_topic(const std::string& hub_path,
@@ -143,6 +155,13 @@ void HubService::serve_topic(const std::string& hub_path,
   });
   routes_.add(Method::Get, item + "/deadLetter", [this, resolve](http::Request& r, http::Reply reply) {
     dead_letters(resolve(r).hub_path, std::string(r.param("hubId")), r, std::move(reply));
+  });
+  routes_.add(Method::Post, item + "/deadLetter/replay", [this, resolve](http::Request& r, http::Reply reply) {
+    replay(resolve(r).hub_path, std::string(r.param("hubId")), std::nullopt, r.correlation_id, std::move(reply));
+  });
+  routes_.add(Method::Post, item + "/deadLetter/{sequence}/replay", [this, resolve](http::Request& r, http::Reply reply) {
+    replay(resolve(r).hub_path, std::string(r.param("hubId")), std::string(r.param("sequence")), r.correlation_id,
+           std::move(reply));
   });
 }
 
@@ -250,6 +269,46 @@ void HubService::dead_letters(const std::string& hub_path, const std::string& id
   response.headers.emplace_back("X-Total-Count", std::to_string(total));
   response.headers.emplace_back("X-Result-Count", std::to_string(count));
   reply(std::move(response));
+}
+
+void HubService::replay(const std::string& hub_path, const std::string& id, std::optional<std::string> sequence,
+                        const std::string& correlation_id, http::Reply reply) {
+  auto entry = find(hub_path, id);  // 404 when unknown
+  std::int64_t first = std::numeric_limits<std::int64_t>::min();
+  std::int64_t last = std::numeric_limits<std::int64_t>::max();
+  if (sequence) {
+    // Not a number names no dead letter: 404 like an unknown one.
+    const auto* end = sequence->data() + sequence->size();
+    auto [at, ec] = std::from_chars(sequence->data(), end, first);
+    if (ec != std::errc{} || at != end) throw ApiError::not_found("no dead letter '" + *sequence + "' on hub '" + id + "'");
+    last = first;
+  }
+  const auto requested_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  auto moved = std::make_shared<std::vector<std::int64_t>>();
+  store::WriteJob job;
+  job.correlation_id = correlation_id;
+  job.run = [id, first, last, correlation_id, requested_ms, moved, one = sequence.has_value()](store::WriteTxn& txn) {
+    *moved = hub_store::request_replay(txn.connection(), id, first, last, correlation_id, requested_ms);
+    if (one && moved->empty())
+      throw ApiError::not_found("no dead letter " + std::to_string(first) + " on hub '" + id + "'");
+  };
+  job.done = [this, id, status = entry.status, moved, reply = std::move(reply)](std::exception_ptr error) {
+    if (error) return reply(error_response(error));
+    // Out of the dead-letter list now; counted again if they fail again.
+    auto count = status->dead_letters.load();
+    while (!status->dead_letters.compare_exchange_weak(count, count - std::min<std::uint64_t>(count, moved->size()))) {
+    }
+    if (!moved->empty()) {
+      dispatcher_.wake(id);
+      log::info("delivery", "dead letters queued for replay", {{"hub", id}, {"events", moved->size()}});
+    }
+    json::array sequences;
+    for (auto seq : *moved) sequences.push_back(seq);
+    reply(json_response(202, json::object{{"hubId", id}, {"replayCount", moved->size()}, {"sequence", sequences}}));
+  };
+  db_.submit(std::move(job));
 }
 
 void HubService::remove_topic_hubs(const std::string& topic_id) {

@@ -57,6 +57,9 @@ private:
   void remove(const std::string& hub_path, const std::string& id, const std::string& correlation_id, http::Reply reply);
   void dead_letters(const std::string& hub_path, const std::string& id, const http::Request& request,
                     http::Reply reply) const;
+  // Queues dead letters for delivery again: the one with `sequence`, or all of them (nullopt).
+  void replay(const std::string& hub_path, const std::string& id, std::optional<std::string> sequence,
+              const std::string& correlation_id, http::Reply reply);
   // The hub `id` registered on `hub_path`; throws ApiError 404 otherwise.
   Entry find(const std::string& hub_path, const std::string& id) const;
   void start_delivery(const HubRecord& record, std::shared_ptr<HubStatus> status);

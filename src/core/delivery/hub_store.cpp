@@ -59,7 +59,8 @@ void insert(store::Connection& writer, HubRecord& hub) {
 }
 
 void remove(store::Connection& writer, const std::string& hub_id) {
-  for (const char* sql : {"DELETE FROM tmfd_hub WHERE id=?", "DELETE FROM tmfd_dead_letter WHERE hub_id=?"}) {
+  for (const char* sql : {"DELETE FROM tmfd_hub WHERE id=?", "DELETE FROM tmfd_dead_letter WHERE hub_id=?",
+                          "DELETE FROM tmfd_replay WHERE hub_id=?"}) {
     auto& st = writer.prepare(sql);
     store::StatementUse use(st);
     st.bind(1, hub_id);
@@ -125,6 +126,63 @@ json::array dead_letters(store::Connection& reader, const std::string& hub_id, s
     out.push_back(std::move(o));
   }
   return out;
+}
+
+std::vector<std::int64_t> request_replay(store::Connection& writer, const std::string& hub_id, std::int64_t first,
+                                         std::int64_t last, const std::string& correlation_id,
+                                         std::int64_t requested_ms) {
+  std::vector<std::int64_t> seqs;
+  {
+    auto& st = writer.prepare("SELECT seq FROM tmfd_dead_letter WHERE hub_id=? AND seq BETWEEN ? AND ? ORDER BY seq");
+    store::StatementUse use(st);
+    st.bind(1, hub_id).bind(2, first).bind(3, last);
+    while (st.step()) seqs.push_back(st.column_int(0));
+  }
+  {
+    // OR REPLACE: a replay still queued for the same event is the same request again.
+    auto& st = writer.prepare(
+        "INSERT OR REPLACE INTO tmfd_replay(hub_id, seq, event_id, event_type, resource_id, payload,"
+        " correlation_id, requested_ms) SELECT hub_id, seq, event_id, event_type, resource_id, payload, ?, ?"
+        " FROM tmfd_dead_letter WHERE hub_id=? AND seq BETWEEN ? AND ?");
+    store::StatementUse use(st);
+    st.bind(1, correlation_id).bind(2, requested_ms).bind(3, hub_id).bind(4, first).bind(5, last);
+    st.step();
+  }
+  auto& st = writer.prepare("DELETE FROM tmfd_dead_letter WHERE hub_id=? AND seq BETWEEN ? AND ?");
+  store::StatementUse use(st);
+  st.bind(1, hub_id).bind(2, first).bind(3, last);
+  st.step();
+  return seqs;
+}
+
+std::vector<OutboxEntry> replays(store::Connection& reader, const std::string& hub_id, std::size_t limit) {
+  auto& st = reader.prepare(
+      "SELECT seq, event_id, event_type, resource_id, payload, correlation_id, requested_ms"
+      " FROM tmfd_replay WHERE hub_id=? ORDER BY seq LIMIT ?");
+  store::StatementUse use(st);
+  st.bind(1, hub_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<OutboxEntry> out;
+  while (st.step()) {
+    OutboxEntry entry;
+    entry.event.sequence = st.column_int(0);
+    entry.event.event_id = st.column_text(1);
+    entry.event.event_type = st.column_text(2);
+    entry.event.resource_id = st.column_text(3);
+    entry.event.payload = st.column_text(4);
+    entry.event.correlation_id = st.column_text(5);
+    entry.committed_ms = st.column_int(6);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+void finish_replays(store::Connection& writer, const std::string& hub_id, const std::vector<std::int64_t>& seqs) {
+  auto& st = writer.prepare("DELETE FROM tmfd_replay WHERE hub_id=? AND seq=?");
+  for (auto seq : seqs) {
+    store::StatementUse use(st);
+    st.bind(1, hub_id).bind(2, seq);
+    st.step();
+  }
 }
 
 bool load_consumer_cursor(store::Connection& reader, const std::string& name, std::int64_t& cursor) {

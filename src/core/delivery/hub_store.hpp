@@ -27,6 +27,17 @@ void add_dead_letter(store::Connection& writer, const std::string& hub_id, const
 json::array dead_letters(store::Connection& reader, const std::string& hub_id, std::size_t offset,
                          std::size_t limit, std::size_t& total);
 
+// Replays. Moves the hub's dead letters with first <= seq <= last into the replay queue (gone
+// from the dead-letter list) and returns their sequences, oldest first.
+std::vector<std::int64_t> request_replay(store::Connection& writer, const std::string& hub_id, std::int64_t first,
+                                         std::int64_t last, const std::string& correlation_id,
+                                         std::int64_t requested_ms);
+// The hub's queued replays, oldest first, at most `limit`: as outbox entries committed when the
+// replay was requested.
+std::vector<OutboxEntry> replays(store::Connection& reader, const std::string& hub_id, std::size_t limit);
+// Replays that were delivered or dead-lettered again.
+void finish_replays(store::Connection& writer, const std::string& hub_id, const std::vector<std::int64_t>& seqs);
+
 // Named consumers (event streams).
 bool load_consumer_cursor(store::Connection& reader, const std::string& name, std::int64_t& cursor);
 void store_consumer_cursor(store::Connection& writer, const std::string& name, std::int64_t cursor);

@@ -58,6 +58,13 @@ const std::vector<std::string>& delivery_migrations() {
       " payload TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,"
       " dead_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
       " PRIMARY KEY(hub_id, seq))",
+      // Dead letters a client asked to send again (POST .../deadLetter/replay), kept until the
+      // hub's worker has delivered (or dead-lettered) them again, so a restart does not lose the
+      // request. `requested_ms` restarts max_age; `correlation_id` is the replay request's.
+      "CREATE TABLE tmfd_replay(hub_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+      " event_id TEXT NOT NULL, event_type TEXT NOT NULL, resource_id TEXT NOT NULL,"
+      " payload TEXT NOT NULL, correlation_id TEXT NOT NULL, requested_ms INTEGER NOT NULL,"
+      " PRIMARY KEY(hub_id, seq))",
   };
   return statements;
 }

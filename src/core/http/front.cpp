@@ -53,9 +53,9 @@ void Front::dispatch(Request& req, Reply reply) {
     }
     if (access_log) {
       log::CorrelationScope s(corr);
-      auto status = std::to_string(r.status);
-      auto micros = std::to_string(static_cast<long long>(seconds * 1e6));
-      log::info("access", "request", {{"method", to_string(method)}, {"path", path}, {"status", status}, {"duration_us", micros}});
+      const auto micros = static_cast<std::int64_t>(seconds * 1e6);
+      log::info("access", "request",
+                {{"method", to_string(method)}, {"path", path}, {"status", r.status}, {"duration_us", micros}});
     }
     reply(std::move(r));
   };

@@ -1,5 +1,5 @@
-// The only translation unit that includes Boost.Log. Lines are formatted here (not by Boost.Log
-// formatters) so the text and JSON shapes stay simple and identical across components.
+// The only translation unit that includes Boost.Log. Lines are formatted by log_line.cpp (not by
+// Boost.Log formatters) so the text and JSON shapes stay simple and identical across components.
 #include "observability/logging.hpp"
 
 #include <boost/log/core.hpp>
@@ -14,8 +14,7 @@
 #include <fstream>
 #include <iostream>
 
-#include <tmfd/json.hpp>
-
+#include "observability/log_line.hpp"
 #include "resource/ids_and_time.hpp"
 
 namespace tmfd {
@@ -25,29 +24,6 @@ namespace {
 std::atomic<int> min_level{static_cast<int>(Level::Info)};
 std::atomic<bool> json_format{false};
 thread_local std::string_view current_id;
-
-const char* level_name(Level l) {
-  switch (l) {
-  case Level::Trace: return "TRACE";
-  case Level::Debug: return "DEBUG";
-  case Level::Info: return "INFO";
-  case Level::Warning: return "WARN";
-  case Level::Error: return "ERROR";
-  }
-  return "INFO";
-}
-
-// Values are quoted when they hold spaces or quotes, so a text line stays machine-splittable.
-void append_text_value(std::string& out, std::string_view v) {
-  bool plain = !v.empty();
-  for (char c : v)
-    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\r') plain = false;
-  if (plain) {
-    out += v;
-    return;
-  }
-  out += json::serialize(json::string(v));
-}
 
 boost::log::sources::logger& source() {
   static boost::log::sources::logger lg;
@@ -59,38 +35,10 @@ bool enabled(Level level) noexcept { return static_cast<int>(level) >= min_level
 
 void write(Level level, std::string_view component, std::string_view message, std::initializer_list<Field> fields) {
   if (!enabled(level)) return;
-  std::string line;
-  line.reserve(160);
-  auto time = resource::now_iso8601();
-  if (json_format.load(std::memory_order_relaxed)) {
-    json::object o;
-    o["time"] = time;
-    o["level"] = level_name(level);
-    o["component"] = component;
-    o["message"] = message;
-    if (!current_id.empty()) o["correlationId"] = current_id;
-    for (const auto& [k, v] : fields) o[k] = v;
-    line = json::serialize(o);
-  } else {
-    line += time;
-    line += ' ';
-    line += level_name(level);
-    line += " [";
-    line += component;
-    line += "] ";
-    line += message;
-    if (!current_id.empty()) {
-      line += " corr=";
-      append_text_value(line, current_id);
-    }
-    for (const auto& [k, v] : fields) {
-      line += ' ';
-      line += k;
-      line += '=';
-      append_text_value(line, v);
-    }
-  }
-  BOOST_LOG(source()) << line;
+  const auto time = resource::now_iso8601();
+  const observability::LogLine l{time, level, component, message, current_id, fields};
+  BOOST_LOG(source()) << (json_format.load(std::memory_order_relaxed) ? observability::format_json(l)
+                                                                       : observability::format_text(l));
 }
 
 CorrelationScope::CorrelationScope(std::string_view id) noexcept : previous_(current_id) { current_id = id; }

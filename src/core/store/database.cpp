@@ -145,7 +145,7 @@ void Database::migrate(const std::string& module, const std::vector<std::string>
       writer_.exec("ROLLBACK");
       throw;
     }
-    log::info("store", "migration applied", {{"module", module}, {"version", std::to_string(version)}});
+    log::info("store", "migration applied", {{"module", module}, {"version", version}});
   }
 }
 

@@ -23,6 +23,8 @@ struct DatabaseOptions {
   bool synchronous_full = false;
   std::size_t max_group_size = 512;
   int busy_timeout_ms = 5000;
+  // /health/ready reports the writer stuck when one group of writes takes longer than this.
+  int stuck_writer_seconds = 30;
 };
 
 class Database {
@@ -49,6 +51,11 @@ public:
   ListPage list(const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size);
   // Cheap liveness probe of the storage for /health/ready.
   bool ready();
+  // The writer has been on one group of writes for longer than stuck_writer_seconds (e.g. waiting
+  // for a lock another process holds): writes are not being committed.
+  bool writer_stuck() const {
+    return queue_.busy_for() > std::chrono::seconds(options_.stuck_writer_seconds);
+  }
   // This thread's read-only connection (last committed state), for reads the methods above do
   // not cover (the outbox, hub subscriptions).
   Connection& reader();

@@ -10,7 +10,7 @@ namespace {
 
 [[noreturn]] void fault(int rc, const std::string& detail, int status, const char* code, const char* reason,
                         const char* message) {
-  log::error("store", "storage fault", {{"code", std::to_string(rc)}, {"error", detail}});
+  log::error("store", "storage fault", {{"code", rc}, {"error", detail}});
   throw StoreFault(status, code, reason, message, rc);
 }
 

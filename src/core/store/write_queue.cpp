@@ -1,10 +1,22 @@
 #include "store/write_queue.hpp"
 
+#include <algorithm>
+
 #include <tmfd/log.hpp>
 
 #include "observability/metrics.hpp"
 
 namespace tmfd::store {
+
+namespace {
+
+// Never 0, which means "idle" in group_started_ms_.
+std::int64_t steady_ms() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+}
+
+} // namespace
 
 void WriteTxn::emit(Event event) {
   static const std::string kInsert =
@@ -49,6 +61,11 @@ void WriteQueue::submit(WriteJob job) {
   if (wake) wake_.notify_one();
 }
 
+std::chrono::milliseconds WriteQueue::busy_for() const {
+  const auto started = group_started_ms_.load();
+  return std::chrono::milliseconds(started == 0 ? 0 : std::max<std::int64_t>(0, steady_ms() - started));
+}
+
 void WriteQueue::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -90,7 +107,9 @@ void WriteQueue::run() {
     }
     metrics_.writer_queue_depth.fetch_sub(static_cast<std::int64_t>(group.size()),
                                           std::memory_order_relaxed);
+    group_started_ms_.store(steady_ms());
     commit_group(group);
+    group_started_ms_.store(0);
     group.clear();
   }
 }
@@ -143,7 +162,7 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
     } catch (...) {
     }
     log::error("store", "group commit failed; every write of the group is refused",
-               {{"writes", std::to_string(group.size())}, {"error", describe(commit_error)}});
+               {{"writes", group.size()}, {"error", describe(commit_error)}});
   }
   refresh_statistics_if_due();
   metrics_.writer_commits.fetch_add(1, std::memory_order_relaxed);

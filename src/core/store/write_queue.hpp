@@ -2,6 +2,8 @@
 // The single writer: every change to the database goes through one thread that commits queued
 // writes in groups, so many requests share one transaction (and one fsync) while readers keep
 // reading the last committed state through WAL.
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -54,6 +56,9 @@ public:
 
   void start(CommitListener on_commit);
   void submit(WriteJob job);
+  // How long the writer has been on its current group (waiting for the database lock, running
+  // the jobs, committing); 0 when it is idle. Any thread.
+  std::chrono::milliseconds busy_for() const;
   // Stops taking jobs, commits what is queued, joins the thread.
   void stop();
 
@@ -72,6 +77,8 @@ private:
   bool stopping_ = false;
   bool writer_waiting_ = false;  // wake the writer only when it sleeps: saves a futex call per write
   std::int64_t changes_at_last_analyze_ = 0;
+  // steady_clock milliseconds when the current group was taken; 0 when the writer is idle.
+  std::atomic<std::int64_t> group_started_ms_{0};
   std::thread thread_;
 };
 

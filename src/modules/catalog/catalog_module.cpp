@@ -121,7 +121,7 @@ private:
       for (const auto& e : outcome.errors) why += "\n  " + e;
       throw std::runtime_error("catalog.demo_catalog: " + demo_catalog_ + " was refused:" + why);
     }
-    log::info("catalog", "demo catalog loaded", {{"file", demo_catalog_}, {"resources", std::to_string(outcome.created)}});
+    log::info("catalog", "demo catalog loaded", {{"file", demo_catalog_}, {"resources", outcome.created}});
   }
 
   std::string demo_catalog_;

@@ -184,7 +184,10 @@ void JobRunner::execute(const Job& job) {
   try {
     log::CorrelationScope scope(job.correlation_id);
     auto note = is_import ? import_from(url, job.correlation_id) : export_to(url);
-    set_status(job, kSucceeded, note);
+    // TMF620's ImportJob/ExportJob have no field for a success note (errorLog is for errors):
+    // the note goes to the log only.
+    log::info("catalog", is_import ? "import job succeeded" : "export job succeeded", {{"job", job.id}, {"result", note}});
+    set_status(job, kSucceeded, "");
   } catch (const ApiError& e) {
     set_status(job, kFailed, e.detail().empty() ? e.reason() : e.detail());
   } catch (const std::exception& e) {
@@ -248,7 +251,7 @@ void JobRunner::set_status(const Job& job, const std::string& status, const std:
   patch["status"] = status;
   if (status == kSucceeded || status == kFailed) {
     patch["completionDate"] = now_utc();
-    patch["errorLog"] = log;
+    if (status == kFailed) patch["errorLog"] = log;
   }
   std::promise<WriteResult> promise;
   auto done = promise.get_future();

@@ -42,7 +42,7 @@ private:
   void execute(const Job& job);
   std::string import_from(const std::string& url, const std::string& correlation_id);  // the success note
   std::string export_to(const std::string& url);
-  // Sets status (and completionDate/errorLog when finishing) through the engine, waiting for it.
+  // Sets status (and completionDate when finishing, errorLog when failed) through the engine, waiting for it.
   void set_status(const Job& job, const std::string& status, const std::string& log);
 
   Resources& resources_;

@@ -54,7 +54,7 @@ void load_address_book(Resources& resources, const std::string& path) {
     for (const auto& e : outcome.errors) why += "\n  " + e;
     throw std::runtime_error(path + " was refused:" + why);
   }
-  log::info("geographic_address", "address book loaded", {{"file", path}, {"addresses", std::to_string(outcome.created)}});
+  log::info("geographic_address", "address book loaded", {{"file", path}, {"addresses", outcome.created}});
 }
 
 } // namespace tmfd::geographic_address
