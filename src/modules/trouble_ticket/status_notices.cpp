@@ -30,6 +30,9 @@ void StatusNotices::stop() noexcept {
   stopping_ = true;
   if (stream_) stream_->close();
   if (thread_.joinable()) thread_.join();
+  // Released here, while the kernel's stream registry still exists: the module object itself
+  // outlives it (plugins are destroyed after the kernel's services).
+  stream_.reset();
 }
 
 void StatusNotices::run() {
