@@ -260,14 +260,6 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     return 1;
   }
   log::info("app", "listening", {{"host", settings.host}, {"port", port}});
-  if (!options.port_file.empty()) {
-    // Written beside, then renamed: a watcher never reads half a number.
-    const std::string tmp = options.port_file + ".tmp";
-    bool written = static_cast<bool>(std::ofstream(tmp) << port << "\n");
-    if (!written || std::rename(tmp.c_str(), options.port_file.c_str()) != 0)
-      log::warn("app", "cannot write the port file", {{"file", options.port_file}});
-  }
-
   // SIGHUP would otherwise end the process without draining; there is no reload to do.
   boost::asio::signal_set hangups(ioc, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_hangup = [&](const boost::system::error_code& ec, int) {
@@ -283,6 +275,16 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     hangups.cancel();
     drain_then_stop(ioc, server, settings.shutdown_grace_ms);
   });
+
+  if (!options.port_file.empty()) {
+    // Written beside, then renamed: a watcher never reads half a number. Written only once the
+    // signal handlers are installed: a supervisor that stops tmfd as soon as it listens must get
+    // a drain, not the default action of SIGTERM.
+    const std::string tmp = options.port_file + ".tmp";
+    bool written = static_cast<bool>(std::ofstream(tmp) << port << "\n");
+    if (!written || std::rename(tmp.c_str(), options.port_file.c_str()) != 0)
+      log::warn("app", "cannot write the port file", {{"file", options.port_file}});
+  }
 
   std::vector<std::thread> threads;
   for (int i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { io::run_guarded(ioc, "http"); });
