@@ -32,6 +32,8 @@ Response error_response(int status, const std::string& code, const std::string& 
 void Front::dispatch(Request& req, Reply reply) {
   if (!acceptable_correlation_id(req.correlation_id)) req.correlation_id = resource::new_uuid();
   log::CorrelationScope scope(req.correlation_id);
+  req.context.correlation_id = req.correlation_id;
+  req.context.received_at = resource::now_iso8601();
   const auto started = std::chrono::steady_clock::now();
 
   // HEAD is answered as GET; the transport leaves the body out.
