@@ -16,6 +16,7 @@
 #include "app/api_index.hpp"
 #include "app/builtin_routes.hpp"
 #include "app/module_context.hpp"
+#include "reaction/reaction_service.hpp"
 #include "app/settings.hpp"
 #include "bus/in_process_bus.hpp"
 #include "config/config_loader.hpp"
@@ -171,6 +172,8 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     return 2;
   }
   delivery::DeliveryService& delivery = *delivery_service;
+  reaction::ReactionService reactions(engine, db, delivery.streams(), router);
+  metrics.add_renderer([&reactions](std::string& out) { reactions.render_metrics(out); });
 
   std::vector<std::size_t> started;
   // A module may keep what its context hands out (resources, routes, bus) until it stops, so the
@@ -187,7 +190,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
       auto& p = *loaded.plugins[i];
       contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus, db, delivery,
-                                                          module_metrics, health_checks));
+                                                          module_metrics, health_checks, reactions));
       p.module().start(*contexts.back());
       started.push_back(i);
       log::info("app", "module started", {{"module", p.name()}, {"version", p.version()}});
@@ -221,6 +224,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   // import job, say) finishes and records its outcome; then the writer commits what is queued,
   // and the bus delivers what was committed.
   auto shutdown_store = [&] {
+    reactions.stop();  // handlers belong to modules: they stop before them
     delivery.stop();
     stop_modules();
     db.stop_writer();
@@ -240,6 +244,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     shutdown_store();
     return 1;
   }
+  if (options.import_file.empty()) reactions.start();
   if (!options.import_file.empty()) {
     int rc = import_catalog(engine, options.import_file);
     shutdown_store();

@@ -5,6 +5,7 @@
 #include "delivery/delivery_service.hpp"
 #include "observability/health_checks.hpp"
 #include "observability/metric_registry.hpp"
+#include "reaction/reaction_service.hpp"
 #include "store/database.hpp"
 
 namespace tmfd::app {
@@ -14,9 +15,9 @@ public:
   ModuleContextImpl(std::string name, const json::object& config, Resources& resources,
                     http::RouteRegistry& routes, EventBus& bus, store::Database& db,
                     delivery::DeliveryService& delivery, observability::MetricRegistry& metrics,
-                    observability::HealthChecks& health)
+                    observability::HealthChecks& health, reaction::ReactionService& reactions)
       : name_(std::move(name)), config_(config), resources_(resources), routes_(routes), bus_(bus), db_(db),
-        delivery_(delivery), metrics_(metrics), health_(health) {}
+        delivery_(delivery), metrics_(metrics), health_(health), reactions_(reactions) {}
 
   const std::string& module_name() const override { return name_; }
   const json::object& config() const override { return config_; }
@@ -31,6 +32,9 @@ public:
   metrics::Registry& metrics() override { return metrics_; }
   void add_health_check(HealthCheck check) override { health_.add(std::move(check)); }
 
+  // --- Stateful modules ---
+  Reactions& reactions() override { return reactions_; }
+
 private:
   std::string name_;
   const json::object& config_;
@@ -41,6 +45,7 @@ private:
   delivery::DeliveryService& delivery_;
   observability::MetricRegistry& metrics_;
   observability::HealthChecks& health_;
+  reaction::ReactionService& reactions_;
 };
 
 } // namespace tmfd::app

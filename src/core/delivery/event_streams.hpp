@@ -23,7 +23,10 @@ public:
   // Opens the stream of `consumer`, resuming after its stored cursor, or starting where
   // `first_start` says (and storing that cursor) when it has none. Throws std::invalid_argument
   // when the name is empty or already open.
-  std::unique_ptr<EventStream> open(const std::string& consumer, StreamStart first_start);
+  // `include_internal`: the stream also returns internal kinds' events (the kernel's own durable
+  // reactions); plugins' streams never do.
+  std::unique_ptr<EventStream> open(const std::string& consumer, StreamStart first_start,
+                                    bool include_internal = false);
 
   // Events up to `sequence` are committed: wakes waiting readers.
   void notify(std::int64_t sequence);

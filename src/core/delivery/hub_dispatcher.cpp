@@ -269,7 +269,9 @@ struct HubDispatcher::Impl {
       w->status->busy.store(true);
       std::vector<const OutboxEntry*> events;
       for (const auto& entry : batch)
-        if (in_scope(w->hub, entry.event) && w->filter.matches(entry.event)) events.push_back(&entry);
+        // Internal kinds' events are the modules' own bookkeeping: they never leave the process.
+        if (!entry.event.internal && in_scope(w->hub, entry.event) && w->filter.matches(entry.event))
+          events.push_back(&entry);
       co_await deliver_batch(w, std::move(events));
       if (w->stopped) break;  // the batch may be half delivered: resent after a restart
       w->cursor = batch.back().event.sequence;

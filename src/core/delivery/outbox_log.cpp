@@ -5,7 +5,7 @@ namespace tmfd::delivery {
 std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::size_t limit) {
   static const std::string kSql =
       "SELECT seq, event_id, event_type, domain, resource_type, resource_id, correlation_id, topic, payload,"
-      " CAST((julianday(created_at) - 2440587.5) * 86400000.0 AS INTEGER)"
+      " principal, internal, CAST((julianday(created_at) - 2440587.5) * 86400000.0 AS INTEGER)"
       " FROM tmfd_outbox WHERE seq > ? ORDER BY seq LIMIT ?";
   auto& st = conn.prepare(kSql);
   store::StatementUse use(st);
@@ -23,7 +23,9 @@ std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t
     e.correlation_id = st.column_text(6);
     e.topic = st.column_text(7);
     e.payload = st.column_text(8);
-    entry.committed_ms = st.column_int(9);
+    e.principal = st.column_text(9);
+    e.internal = st.column_int(10) != 0;
+    entry.committed_ms = st.column_int(11);
     out.push_back(std::move(entry));
   }
   return out;

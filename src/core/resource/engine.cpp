@@ -55,9 +55,12 @@ void Engine::add(ResourceKind kind, ResourceHooks hooks) {
   k->kind = std::move(kind);
   k->hooks = std::move(hooks);
   db_.ensure_table(k->table);
-  register_routes(*k);
+  const Exposure exposure = k->kind.exposure;
+  if (exposure == Exposure::Rest) register_routes(*k);
+  if (exposure == Exposure::AdminReadOnly) register_admin_routes(*k);
   const std::string base = k->kind.base_path;
   kinds_.emplace(path, std::move(k));
+  if (exposure != Exposure::Rest) return;  // internal kinds have no API description
   // The API's description, once per base path, built at each request from the kinds declared by
   // then (a module may add kinds to a base path another one started).
   if (described_.insert(base).second)
@@ -92,9 +95,22 @@ void Engine::register_routes(const Kind& k) {
   if (ops.remove) route(Method::Delete, item, &Engine::handle_delete);
 }
 
+void Engine::register_admin_routes(const Kind& k) {
+  // Read-only, under /admin: a module's own state is for operators to inspect, never to edit.
+  const Kind* kp = &k;
+  const std::string collection = "/admin" + k.collection_path;
+  routes_.add(http::Method::Get, collection, [this, kp](http::Request& r, http::Reply reply) {
+    handle_list(*kp, r, std::move(reply));
+  });
+  routes_.add(http::Method::Get, collection + "/{id}", [this, kp](http::Request& r, http::Reply reply) {
+    handle_get(*kp, r, std::move(reply));
+  });
+}
+
 std::map<std::string, std::vector<std::string>> Engine::apis() const {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [path, k] : kinds_) {
+    if (k->kind.exposure != Exposure::Rest) continue;  // no hub, no API index entry
     auto& names = out[k->kind.base_path];
     if (std::find(names.begin(), names.end(), k->kind.api) == names.end()) names.push_back(k->kind.api);
   }
@@ -105,6 +121,7 @@ std::vector<std::string> Engine::collections(const std::string& base_path) const
   std::vector<std::string> out;
   for (const auto& [path, k] : kinds_) {
     const auto& ops = k->kind.operations;
+    if (k->kind.exposure != Exposure::Rest) continue;
     // A kind the module serves through routes of its own (TMF688's events) is not a collection here.
     if (k->kind.base_path == base_path && (ops.list || ops.get || ops.create)) out.push_back(k->kind.collection);
   }
@@ -130,17 +147,6 @@ ListPage Engine::list(const std::string& collection_path, const std::string& que
   if (!q.fields.empty())
     for (auto& body : page.bodies) body = json::serialize(project_fields(parse_object(body), q.fields));
   return page;
-}
-
-void Engine::create(const std::string& collection_path, json::object body, std::string correlation_id,
-                    WriteCallback done) {
-  do_create(find(collection_path), std::move(body), std::move(correlation_id), std::move(done));
-}
-
-void Engine::patch(const std::string& collection_path, const std::string& id, json::object merge_patch,
-                   std::string correlation_id, WriteCallback done) {
-  do_patch(find(collection_path), id, PatchMode::Merge, json::value(std::move(merge_patch)), {},
-           std::move(correlation_id), std::move(done));
 }
 
 void Engine::handle_list(const Kind& k, http::Request& req, http::Reply reply) {
@@ -184,7 +190,7 @@ void Engine::handle_get(const Kind& k, http::Request& req, http::Reply reply) {
 
 void Engine::handle_post(const Kind& k, http::Request& req, http::Reply reply) {
   require_json_content_type(req.content_type);
-  do_create(k, parse_object(req.body), req.correlation_id,
+  do_create(k, parse_object(req.body), req.context,
             [reply = std::move(reply)](WriteResult r) { reply(to_response(std::move(r))); });
 }
 
@@ -196,12 +202,12 @@ void Engine::handle_patch(const Kind& k, http::Request& req, http::Reply reply) 
     throw ApiError::bad_request("a merge patch must be a JSON object");
   if (mode == PatchMode::JsonPatch && !patch.is_array())
     throw ApiError::bad_request("a JSON Patch must be a JSON array of operations");
-  do_patch(k, std::string(req.param("id")), mode, std::move(patch), req.if_match, req.correlation_id,
+  do_patch(k, std::string(req.param("id")), mode, std::move(patch), req.if_match, req.context,
            [reply = std::move(reply)](WriteResult r) { reply(to_response(std::move(r))); });
 }
 
 void Engine::handle_delete(const Kind& k, http::Request& req, http::Reply reply) {
-  do_delete(k, std::string(req.param("id")), req.if_match, req.correlation_id,
+  do_delete(k, std::string(req.param("id")), req.if_match, req.context,
             [reply = std::move(reply)](WriteResult r) { reply(to_response(std::move(r))); });
 }
 

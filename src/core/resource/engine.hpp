@@ -35,6 +35,13 @@ public:
              std::string correlation_id, WriteCallback done) override;
   void import(std::vector<ImportEntry> entries, std::string correlation_id,
               std::function<void(ImportOutcome)> done) override;
+  void run(RequestContext context, std::function<void(UnitOfWork&)> work,
+           std::function<void(UnitOfWorkResult)> done) override;
+  UnitOfWorkResult run_and_wait(RequestContext context, std::function<void(UnitOfWork&)> work) override;
+  void add_action(const std::string& collection_path, ResourceAction action) override;
+
+  // Called on the writer thread after a commit that scheduled a timer (the timer runner's wake).
+  void set_timer_listener(std::function<void()> listener) { timers_changed_ = std::move(listener); }
 
   // API base path -> the API names (event domains) of the kinds declared under it.
   std::map<std::string, std::vector<std::string>> apis() const;
@@ -51,20 +58,21 @@ public:
 private:
   enum class PatchMode { Merge, JsonPatch };
 
-  class InTransactionReader;
+  friend class WorkSession;  // the change primitives of every write path
 
   const Kind& find(const std::string& collection_path) const;
   // The checks and server-set attributes of a new resource that need no stored state.
   // `keep_client_id`: imports may name their own ids so entries can refer to each other.
   json::object prepare_new(const Kind& k, json::object body, bool keep_client_id) const;
   void register_routes(const Kind& k);
+  void register_admin_routes(const Kind& k);
 
   // Shared by HTTP and in-process callers. `if_match` is absent when the caller sent none.
-  void do_create(const Kind& k, json::object body, std::string correlation_id, WriteCallback done);
+  void do_create(const Kind& k, json::object body, RequestContext context, WriteCallback done);
   void do_patch(const Kind& k, std::string id, PatchMode mode, json::value patch,
-                std::optional<std::string> if_match, std::string correlation_id, WriteCallback done);
+                std::optional<std::string> if_match, RequestContext context, WriteCallback done);
   void do_delete(const Kind& k, std::string id, std::optional<std::string> if_match,
-                 std::string correlation_id, WriteCallback done);
+                 RequestContext context, WriteCallback done);
   // 413 when a resource's serialized form is larger than max_resource_bytes.
   void check_size(const Kind& k, const std::string& text) const;
 
@@ -80,7 +88,9 @@ private:
   http::RouteRegistry& routes_;
   EngineOptions options_;
   std::map<std::string, std::unique_ptr<Kind>> kinds_;  // by collection path
-  std::set<std::string> described_;                     // base paths whose openapi.json is served
+  std::set<std::string> described_;
+  std::function<void()> timers_changed_;
+  std::set<std::string> action_paths_;  // {collection}/{name} of the actions served                     // base paths whose openapi.json is served
 };
 
 } // namespace tmfd::resource

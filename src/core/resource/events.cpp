@@ -23,7 +23,8 @@ void member(std::string& out, const char* key, std::string_view value) {
 } // namespace
 
 Event make_event(const ResourceKind& kind, const std::string& event_type, std::string_view resource_json,
-                 const std::string& resource_id, const std::string& correlation_id) {
+                 const std::string& resource_id, const RequestContext& context) {
+  const std::string& correlation_id = context.correlation_id;
   Event e;
   e.event_id = new_uuid();
   e.event_type = event_type;
@@ -31,6 +32,8 @@ Event make_event(const ResourceKind& kind, const std::string& event_type, std::s
   e.resource_type = kind.collection;
   e.resource_id = resource_id;
   e.correlation_id = correlation_id;
+  e.principal = context.principal.subject;
+  e.internal = kind.exposure != Exposure::Rest;
   const auto now = now_iso8601();
   std::string& body = e.payload;
   body.reserve(resource_json.size() + 512);

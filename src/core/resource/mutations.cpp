@@ -1,8 +1,9 @@
-// The write side of the resource engine: create, patch and delete. The request is checked as far
-// as possible on the calling (I/O) thread; what depends on the stored state (existence, If-Match,
-// the patched result, lifecycle transitions) runs in a job on the writer thread, inside the same
-// transaction that writes the resource and its events to the outbox.
+// The write side of the resource engine: REST create, patch and delete, imports, and modules'
+// units of work. The request is checked as far as possible on the calling (I/O) thread; what
+// depends on the stored state (existence, If-Match, the patched result, lifecycle transitions)
+// runs in a job on the writer thread, through the WorkSession primitives every write path shares.
 #include <algorithm>
+#include <future>
 
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
@@ -11,8 +12,8 @@
 #include "resource/events.hpp"
 #include "resource/http_glue.hpp"
 #include "resource/ids_and_time.hpp"
-#include "resource/patch.hpp"
 #include "resource/rules.hpp"
+#include "resource/work_session.hpp"
 
 namespace tmfd::resource {
 
@@ -32,65 +33,14 @@ WriteResult result_of(std::exception_ptr error, WriteResult ok) {
   }
 }
 
-void run_validate_hook(const Engine::Kind& k, json::object& resource, const json::object* previous) {
-  if (k.hooks.validate) k.hooks.validate(resource, previous);
-}
-
-// Attributes whose values differ between two versions, state excluded.
-bool attributes_changed(const json::object& a, const json::object& b, const std::string& skip_a,
-                        const std::string& skip_b) {
-  auto differs_one_way = [&](const json::object& x, const json::object& y) {
-    for (const auto& kv : x) {
-      if (kv.key() == skip_a || kv.key() == skip_b) continue;
-      auto it = y.find(kv.key());
-      if (it == y.end() || it->value() != kv.value()) return true;
-    }
-    return false;
-  };
-  return differs_one_way(a, b) || differs_one_way(b, a);
-}
-
-// The stored resource a PATCH or DELETE changes: 404 when it does not exist, 412 when If-Match
-// names another version.
-StoredResource read_for_change(store::WriteTxn& txn, const Engine::Kind& k, const std::string& id,
-                               const std::optional<std::string>& if_match) {
-  auto current = store::rows::read(txn, k.table, id);
-  if (!current) throw ApiError::not_found(k.kind.type + " '" + id + "' does not exist");
-  // A blank If-Match names no version, so it matches none (RFC 9110 13.1.1): refusing it is
-  // safer than reading it as "no condition" and applying a change the client meant to guard.
-  if (if_match && !if_match_allows(*if_match, current->version))
-    throw ApiError::precondition_failed(
-        (if_match_blank(*if_match) ? std::string("If-Match is empty; it matches no version")
-                                   : "If-Match " + *if_match + " does not match") +
-        " (the current ETag is " + etag(current->version) + ")");
-  return std::move(*current);
-}
-
-std::string string_at(const json::object& o, const std::string& key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+RequestContext context_of(std::string correlation_id) {
+  RequestContext context;
+  context.correlation_id = std::move(correlation_id);
+  context.received_at = now_iso8601();
+  return context;
 }
 
 } // namespace
-
-// Gives hooks read access to resources inside the running write transaction.
-class Engine::InTransactionReader final : public TransactionReader {
-public:
-  InTransactionReader(const Engine& engine, store::WriteTxn& txn) : engine_(engine), txn_(txn) {}
-  std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) override {
-    return store::rows::read(txn_, engine_.find(collection_path).table, id);
-  }
-  std::size_t count(const std::string& collection_path, const std::string& query) override {
-    return store::rows::count(txn_, engine_.find(collection_path).table, parse_list_query(query));
-  }
-  bool is_external(const json::object& reference) const override {
-    return is_external_reference(reference, engine_.options_.public_base_url);
-  }
-
-private:
-  const Engine& engine_;
-  store::WriteTxn& txn_;
-};
 
 void Engine::check_size(const Kind& k, const std::string& text) const {
   if (text.size() > options_.max_resource_bytes)
@@ -119,33 +69,23 @@ json::object Engine::prepare_new(const Kind& k, json::object body, bool keep_cli
   check_mandatory(kind, body);
   check_attribute_types(kind, body);
   apply_lifecycle(kind, body, nullptr);
-  run_validate_hook(k, body, nullptr);
+  if (k.hooks.validate) k.hooks.validate(body, nullptr);
   return body;
 }
 
-void Engine::do_create(const Kind& k, json::object body, std::string correlation_id, WriteCallback done) {
+void Engine::do_create(const Kind& k, json::object body, RequestContext context, WriteCallback done) {
   // Everything that needs no stored state happens here, on the caller's thread, so the writer
   // thread only writes.
   auto resource = std::make_shared<json::object>(prepare_new(k, std::move(body), false));
-  auto id = std::string(resource->at("id").get_string());
   auto href = std::string(resource->at("href").get_string());
   auto text = std::make_shared<std::string>(json::serialize(*resource));
   check_size(k, *text);
-  auto event = k.kind.events.create.empty()
-                   ? std::make_shared<Event>()
-                   : std::make_shared<Event>(make_event(k.kind, k.kind.events.create, *text, id, correlation_id));
   const Kind* kp = &k;
   store::WriteJob job;
-  job.correlation_id = correlation_id;
-  job.run = [this, kp, id, resource, text, event](store::WriteTxn& txn) {
-    if (kp->hooks.check_in_transaction) {
-      InTransactionReader reader(*this, txn);
-      kp->hooks.check_in_transaction(*resource, nullptr, reader);
-    }
-    store::rows::insert(txn, kp->table, id, *text);
-    if (!event->event_type.empty()) txn.emit(std::move(*event));
-    if (kp->hooks.events_on_create)
-      for (auto& extra : kp->hooks.events_on_create(*resource)) txn.emit(std::move(extra));
+  job.correlation_id = context.correlation_id;
+  job.run = [this, kp, resource, text, context = std::move(context)](store::WriteTxn& txn) {
+    WorkSession session(*this, txn, context);
+    session.insert_checked(*kp, *resource, *text);
   };
   job.done = [text, href, done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {201, std::move(*text), 1, href}));
@@ -164,8 +104,8 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
   auto input = std::make_shared<std::vector<ImportEntry>>(std::move(entries));
   store::WriteJob job;
   job.correlation_id = correlation_id;
-  job.run = [this, outcome, input, correlation_id](store::WriteTxn& txn) {
-    InTransactionReader reader(*this, txn);
+  job.run = [this, outcome, input, context = context_of(correlation_id)](store::WriteTxn& txn) {
+    WorkSession session(*this, txn, context);
     // Entries are named by position, collection and (when the document gives one) id, so the
     // operator can find them in the document.
     std::vector<std::string> labels(input->size());
@@ -186,7 +126,8 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
       auto& entry = (*input)[i];
       try {
         auto it = kinds_.find(entry.collection_path);
-        if (it == kinds_.end()) throw ApiError::bad_request("no resource collection at " + entry.collection_path);
+        if (it == kinds_.end() || it->second->kind.exposure != Exposure::Rest)
+          throw ApiError::bad_request("no resource collection at " + entry.collection_path);
         const Kind& k = *it->second;
         json::object resource = prepare_new(k, std::move(entry.body), true);
         std::string id(resource.at("id").get_string());
@@ -194,9 +135,9 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         auto text = json::serialize(resource);
         check_size(k, text);
         store::rows::insert(txn, k.table, id, text);
-        if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, correlation_id));
+        if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, session.context()));
         if (k.hooks.events_on_create)
-          for (auto& extra : k.hooks.events_on_create(resource)) txn.emit(std::move(extra));
+          for (auto& extra : k.hooks.events_on_create(resource, session.context())) txn.emit(std::move(extra));
         written[i] = {&k, std::move(resource)};
       } catch (const ApiError& e) {
         refuse(i, e);
@@ -206,7 +147,7 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
       const Kind* k = written[i].first;
       if (!k || !k->hooks.check_in_transaction) continue;
       try {
-        k->hooks.check_in_transaction(written[i].second, nullptr, reader);
+        k->hooks.check_in_transaction(written[i].second, nullptr, session);
       } catch (const ApiError& e) {
         refuse(i, e);
       }
@@ -238,58 +179,15 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
 }
 
 void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value patch,
-                      std::optional<std::string> if_match,
-                      std::string correlation_id, WriteCallback done) {
-  struct Outcome {
-    std::string body;
-    std::int64_t version = 0;
-  };
-  auto outcome = std::make_shared<Outcome>();
+                      std::optional<std::string> if_match, RequestContext context, WriteCallback done) {
+  auto outcome = std::make_shared<WorkSession::Patched>();
   const Kind* kp = &k;
   store::WriteJob job;
-  job.correlation_id = correlation_id;
-  job.run = [this, kp, id, mode, patch = std::move(patch), if_match, correlation_id, outcome](store::WriteTxn& txn) {
-    const ResourceKind& kind = kp->kind;
-    auto current = read_for_change(txn, *kp, id, if_match);
-    json::object before = parse_object(current.body);
-    json::object after = before;
-    if (mode == PatchMode::Merge) apply_merge_patch(after, patch.as_object());
-    else apply_json_patch(after, patch, options_.max_resource_bytes);
-    check_immutable(kind, before, after);
-    // The last-update date is the server's: whatever the patch said, it is set below if and
-    // only if something else changed.
-    if (!kind.last_update_field.empty()) {
-      if (auto* prev = before.if_contains(kind.last_update_field)) after[kind.last_update_field] = *prev;
-      else after.erase(kind.last_update_field);
-    }
-    apply_lifecycle(kind, after, &before);
-    check_mandatory(kind, after);
-    check_attribute_types(kind, after);
-    run_validate_hook(*kp, after, &before);
-
-    const std::string state_field = kind.lifecycle ? kind.lifecycle->field : std::string();
-    bool state_changed = !state_field.empty() && string_at(before, state_field) != string_at(after, state_field);
-    // APIs with one change event (TMF633/634) announce state changes as attribute changes.
-    bool others_changed = attributes_changed(before, after, kind.events.state_change.empty() ? "" : state_field,
-                                             kind.last_update_field);
-    if (!state_changed && !others_changed) {  // nothing to write, nothing to announce
-      outcome->body = std::move(current.body);
-      outcome->version = current.version;
-      return;
-    }
-    if (kp->hooks.check_in_transaction) {
-      InTransactionReader reader(*this, txn);
-      kp->hooks.check_in_transaction(after, &before, reader);
-    }
-    if (!kind.last_update_field.empty()) after[kind.last_update_field] = now_iso8601();
-    outcome->body = json::serialize(after);
-    check_size(*kp, outcome->body);
-    outcome->version = current.version + 1;
-    store::rows::update(txn, kp->table, id, outcome->body, outcome->version);
-    if (others_changed && !kind.events.attribute_value_change.empty())
-      txn.emit(make_event(kind, kind.events.attribute_value_change, outcome->body, id, correlation_id));
-    if (state_changed && !kind.events.state_change.empty())
-      txn.emit(make_event(kind, kind.events.state_change, outcome->body, id, correlation_id));
+  job.correlation_id = context.correlation_id;
+  job.run = [this, kp, id = std::move(id), mode, patch = std::move(patch), if_match = std::move(if_match),
+             context = std::move(context), outcome](store::WriteTxn& txn) {
+    WorkSession session(*this, txn, context);
+    *outcome = session.patch_checked(*kp, id, mode == PatchMode::JsonPatch, patch, if_match);
   };
   job.done = [outcome, done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {200, std::move(outcome->body), outcome->version, {}}));
@@ -297,27 +195,114 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
   db_.submit(std::move(job));
 }
 
-void Engine::do_delete(const Kind& k, std::string id, std::optional<std::string> if_match,
-                       std::string correlation_id,
+void Engine::do_delete(const Kind& k, std::string id, std::optional<std::string> if_match, RequestContext context,
                        WriteCallback done) {
   const Kind* kp = &k;
   store::WriteJob job;
-  job.correlation_id = correlation_id;
-  job.run = [this, kp, id, if_match, correlation_id](store::WriteTxn& txn) {
-    const ResourceKind& kind = kp->kind;
-    auto current = read_for_change(txn, *kp, id, if_match);
-    json::object resource = parse_object(current.body);
-    if (kp->hooks.before_delete) {
-      InTransactionReader reader(*this, txn);
-      kp->hooks.before_delete(resource, reader);
-    }
-    store::rows::remove(txn, kp->table, id);
-    if (!kind.events.remove.empty()) txn.emit(make_event(kind, kind.events.remove, current.body, id, correlation_id));
+  job.correlation_id = context.correlation_id;
+  job.run = [this, kp, id = std::move(id), if_match = std::move(if_match),
+             context = std::move(context)](store::WriteTxn& txn) {
+    WorkSession session(*this, txn, context);
+    session.remove_checked(*kp, id, if_match);
   };
   job.done = [done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {204, {}, 0, {}}));
   };
   db_.submit(std::move(job));
+}
+
+void Engine::create(const std::string& collection_path, json::object body, std::string correlation_id,
+                    WriteCallback done) {
+  do_create(find(collection_path), std::move(body), context_of(std::move(correlation_id)), std::move(done));
+}
+
+void Engine::patch(const std::string& collection_path, const std::string& id, json::object merge_patch,
+                   std::string correlation_id, WriteCallback done) {
+  do_patch(find(collection_path), id, PatchMode::Merge, json::value(std::move(merge_patch)), {},
+           context_of(std::move(correlation_id)), std::move(done));
+}
+
+namespace {
+
+// What a unit of work that did not commit reports.
+ApiError unit_error(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ApiError& e) {
+    return e;
+  } catch (const std::exception& e) {
+    log::error("resource", "unit of work failed", {{"error", e.what()}});
+    return ApiError(500, "INTERNAL_ERROR", "Internal error", "the unit of work failed; nothing of it was applied");
+  } catch (...) {
+    return ApiError(500, "INTERNAL_ERROR", "Internal error", "the unit of work failed; nothing of it was applied");
+  }
+}
+
+} // namespace
+
+void Engine::run(RequestContext context, std::function<void(UnitOfWork&)> work,
+                 std::function<void(UnitOfWorkResult)> done) {
+  if (context.received_at.empty()) context.received_at = now_iso8601();
+  store::WriteJob job;
+  job.correlation_id = context.correlation_id;
+  job.run = [this, context = std::move(context), work = std::move(work)](store::WriteTxn& txn) {
+    WorkSession session(*this, txn, context);
+    work(session);
+  };
+  job.done = [done = std::move(done)](std::exception_ptr error) {
+    UnitOfWorkResult result;
+    result.committed = !error;
+    if (error) result.error = unit_error(error);
+    if (done) done(std::move(result));
+  };
+  db_.submit(std::move(job));
+}
+
+UnitOfWorkResult Engine::run_and_wait(RequestContext context, std::function<void(UnitOfWork&)> work) {
+  if (store::WriteQueue::on_writer_thread())
+    throw std::logic_error("run_and_wait on the writer thread would wait for itself; use the hook's unit of work "
+                           "or run() with a callback");
+  std::promise<UnitOfWorkResult> finished;
+  auto result = finished.get_future();
+  run(std::move(context), std::move(work), [&finished](UnitOfWorkResult r) { finished.set_value(std::move(r)); });
+  return result.get();
+}
+
+} // namespace tmfd::resource
+
+namespace tmfd::resource {
+
+void Engine::add_action(const std::string& collection_path, ResourceAction action) {
+  const Kind& k = find(collection_path);
+  if (action.name.empty() || action.name.find_first_of("/{}?#") != std::string::npos)
+    throw std::invalid_argument("action on " + collection_path + ": a name is one plain path segment");
+  if (!action.handler) throw std::invalid_argument("action '" + action.name + "' has no handler");
+  if (!action_paths_.insert(collection_path + "/" + action.name).second)
+    throw std::invalid_argument("action '" + action.name + "' on " + collection_path + " is added twice");
+  const Kind* kp = &k;
+  auto shared = std::make_shared<ResourceAction>(std::move(action));
+  const std::string base = k.kind.exposure == Exposure::Rest ? "" : "/admin";
+  routes_.add(http::Method::Post, base + collection_path + "/{id}/" + shared->name,
+              [this, kp, shared](http::Request& req, http::Reply reply) {
+                json::object request;
+                if (!req.body.empty()) {
+                  require_json_content_type(req.content_type);
+                  request = parse_object(req.body);
+                }
+                auto result = std::make_shared<ActionResult>();
+                run(req.context,
+                    [kp, shared, id = std::string(req.param("id")), request = std::move(request),
+                     result](UnitOfWork& work) {
+                      auto stored = work.get(kp->collection_path, id);
+                      if (!stored) throw ApiError::not_found(kp->kind.type + " '" + id + "' does not exist");
+                      *result = shared->handler(*stored, request, work);
+                    },
+                    [result, reply = std::move(reply)](UnitOfWorkResult outcome) {
+                      if (!outcome.committed)
+                        return reply(http::Response::json(outcome.error->http_status(), outcome.error->body()));
+                      reply(http::Response::json(result->status, std::move(result->body)));
+                    });
+              });
 }
 
 } // namespace tmfd::resource

@@ -66,28 +66,31 @@ void check_attribute_types(const ResourceKind& kind, const json::object& resourc
   }
 }
 
-void apply_lifecycle(const ResourceKind& kind, json::object& resource, const json::object* previous) {
-  if (!kind.lifecycle) return;
-  const Lifecycle& lc = *kind.lifecycle;
-  auto it = resource.find(lc.field);
-  if (it == resource.end() || it->value().is_null()) {
+namespace {
+
+// The state `lc.field` of one entity (the resource, or an element of an array attribute), named
+// `label` in errors: set to the initial state on creation, checked against the legal states, and
+// against the transitions when `previous` (the entity's former version) is given.
+void apply_state(const Lifecycle& lc, json::object& entity, const json::object* previous, const std::string& label) {
+  auto it = entity.find(lc.field);
+  if (it == entity.end() || it->value().is_null()) {
     if (previous) {
-      // Removing the state of an existing resource is not a transition the lifecycle knows.
+      // Removing the state of an existing entity is not a transition the lifecycle knows.
       auto prev = previous->find(lc.field);
-      if (prev != previous->end()) throw ApiError::invalid_attribute(lc.field, "cannot be removed");
+      if (prev != previous->end()) throw ApiError::invalid_attribute(label, "cannot be removed");
       return;
     }
-    if (!lc.initial.empty()) resource[lc.field] = lc.initial;
+    if (!lc.initial.empty()) entity[lc.field] = lc.initial;
     return;
   }
-  if (!it->value().is_string()) throw ApiError::invalid_attribute(lc.field, "must be a string");
+  if (!it->value().is_string()) throw ApiError::invalid_attribute(label, "must be a string");
   std::string state(it->value().get_string());
   for (const auto& [alias, intended] : lc.aliases)
     if (state == alias) state = intended;
   if (!lc.states.empty() && !contains(lc.states, state)) {
     std::string allowed;
     for (const auto& s : lc.states) allowed += (allowed.empty() ? "" : ", ") + s;
-    throw ApiError::invalid_attribute(lc.field, "has unknown state '" + state + "' (allowed: " + allowed + ")");
+    throw ApiError::invalid_attribute(label, "has unknown state '" + state + "' (allowed: " + allowed + ")");
   }
   it->value() = state;
   if (!previous) return;
@@ -98,7 +101,41 @@ void apply_lifecycle(const ResourceKind& kind, json::object& resource, const jso
   for (const auto& [f, t] : lc.transitions)
     if (f == from && t == state) return;
   throw ApiError(409, "INVALID_STATE_TRANSITION", "Illegal state transition",
-                 lc.field + " cannot change from '" + from + "' to '" + state + "'");
+                 label + " cannot change from '" + from + "' to '" + state + "'");
+}
+
+const json::object* element_with_id(const json::value* array, const json::value& id) {
+  if (!array || !array->is_array() || id.is_null()) return nullptr;
+  for (const auto& e : array->get_array())
+    if (e.is_object())
+      if (auto* other = e.get_object().if_contains("id"); other && *other == id) return &e.get_object();
+  return nullptr;
+}
+
+// Each element of the array `il.array` has its own state: elements are matched with their former
+// version by "id"; an element that is new (or has no id) starts in the initial state.
+void apply_item_lifecycle(const ItemLifecycle& il, json::object& resource, const json::object* previous) {
+  auto* items = resource.if_contains(il.array);
+  if (!items || items->is_null()) return;
+  if (!items->is_array()) return;  // the attribute's type check names that
+  const json::value* before = previous ? previous->if_contains(il.array) : nullptr;
+  std::size_t index = 0;
+  for (auto& item : items->get_array()) {
+    if (!item.is_object()) throw ApiError::invalid_attribute(il.array, "must hold objects");
+    auto& element = item.get_object();
+    const json::value* id = element.if_contains("id");
+    std::string label = il.array + "[" + (id && id->is_string() ? "id=" + std::string(id->get_string())
+                                                                 : std::to_string(index)) + "]." + il.lifecycle.field;
+    apply_state(il.lifecycle, element, id ? element_with_id(before, *id) : nullptr, label);
+    ++index;
+  }
+}
+
+} // namespace
+
+void apply_lifecycle(const ResourceKind& kind, json::object& resource, const json::object* previous) {
+  if (kind.lifecycle) apply_state(*kind.lifecycle, resource, previous, kind.lifecycle->field);
+  for (const auto& il : kind.item_lifecycles) apply_item_lifecycle(il, resource, previous);
 }
 
 void check_immutable(const ResourceKind& kind, const json::object& before, const json::object& after) {

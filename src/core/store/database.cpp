@@ -89,11 +89,18 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
       " domain TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,"
       " correlation_id TEXT NOT NULL, payload TEXT NOT NULL,"
       " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
-      " topic TEXT NOT NULL DEFAULT '')");
+      " topic TEXT NOT NULL DEFAULT '', principal TEXT NOT NULL DEFAULT '',"
+      " internal INTEGER NOT NULL DEFAULT 0)");
   {
     // Databases written before TMF688 topics have no topic column.
     Statement has_topic(writer_.raw(), "SELECT 1 FROM pragma_table_info('tmfd_outbox') WHERE name='topic'");
     if (!has_topic.step()) writer_.exec("ALTER TABLE tmfd_outbox ADD COLUMN topic TEXT NOT NULL DEFAULT ''");
+    // Databases written before request contexts and internal kinds have neither column.
+    Statement has_principal(writer_.raw(), "SELECT 1 FROM pragma_table_info('tmfd_outbox') WHERE name='principal'");
+    if (!has_principal.step()) {
+      writer_.exec("ALTER TABLE tmfd_outbox ADD COLUMN principal TEXT NOT NULL DEFAULT ''");
+      writer_.exec("ALTER TABLE tmfd_outbox ADD COLUMN internal INTEGER NOT NULL DEFAULT 0");
+    }
   }
   writer_.exec(
       "CREATE TABLE IF NOT EXISTS tmfd_migrations("
@@ -261,9 +268,9 @@ std::size_t count_on(Connection& conn, const TableSpec& spec, const SqlFilter& f
 
 } // namespace
 
-ListPage Database::list(const TableSpec& spec, const resource::ListQuery& q,
-                        std::size_t page_size) {
-  auto& conn = reader();
+namespace {
+
+ListPage list_on(Connection& conn, const TableSpec& spec, const resource::ListQuery& q, std::size_t page_size) {
   SqlFilter f = build_where(spec, q);
   const std::string table = "\"" + spec.name + "\"";
   ListPage page;
@@ -290,6 +297,12 @@ ListPage Database::list(const TableSpec& spec, const resource::ListQuery& q,
   st.bind(i, static_cast<std::int64_t>(q.offset));
   while (st.step()) page.bodies.emplace_back(st.column_text(0));
   return page;
+}
+
+} // namespace
+
+ListPage Database::list(const TableSpec& spec, const resource::ListQuery& q, std::size_t page_size) {
+  return list_on(reader(), spec, q, page_size);
 }
 
 bool Database::ready() {
@@ -339,6 +352,10 @@ void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id) {
 
 std::size_t count(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query) {
   return count_on(txn.connection(), spec, build_where(spec, query));
+}
+
+ListPage list(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size) {
+  return list_on(txn.connection(), spec, query, page_size);
 }
 
 } // namespace rows

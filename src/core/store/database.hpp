@@ -79,6 +79,8 @@ void update(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::stri
 void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id);
 // Resources matching the query's filters, as seen inside the transaction.
 std::size_t count(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query);
+// A page of resources as seen inside the transaction (its own changes included).
+ListPage list(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size);
 } // namespace rows
 
 } // namespace tmfd::store

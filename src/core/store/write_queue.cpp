@@ -21,12 +21,13 @@ std::int64_t steady_ms() {
 void WriteTxn::emit(Event event) {
   static const std::string kInsert =
       "INSERT INTO tmfd_outbox(event_id, event_type, domain, resource_type, resource_id, "
-      "correlation_id, payload, topic) VALUES (?,?,?,?,?,?,?,?)";
+      "correlation_id, payload, topic, principal, internal) VALUES (?,?,?,?,?,?,?,?,?,?)";
   auto& st = conn_.prepare(kInsert);
   StatementUse use(st);
   st.bind(1, event.event_id).bind(2, event.event_type).bind(3, event.domain);
   st.bind(4, event.resource_type).bind(5, event.resource_id).bind(6, event.correlation_id);
-  st.bind(7, event.payload).bind(8, event.topic);
+  st.bind(7, event.payload).bind(8, event.topic).bind(9, event.principal);
+  st.bind(10, static_cast<std::int64_t>(event.internal ? 1 : 0));
   st.step();
   event.sequence = sqlite3_last_insert_rowid(conn_.raw());
   pending_.push_back(std::move(event));
@@ -91,7 +92,14 @@ void WriteQueue::refresh_statistics_if_due() {
   }
 }
 
+namespace {
+thread_local bool this_is_the_writer = false;
+}
+
+bool WriteQueue::on_writer_thread() noexcept { return this_is_the_writer; }
+
 void WriteQueue::run() {
+  this_is_the_writer = true;
   std::vector<WriteJob> group;
   for (;;) {
     {
@@ -131,6 +139,7 @@ std::string describe(const std::exception_ptr& error) {
 void WriteQueue::commit_group(std::vector<WriteJob>& group) {
   std::vector<std::exception_ptr> errors(group.size());
   std::vector<Event> committed_events;
+  std::vector<std::function<void()>> after_commit;
   WriteTxn txn(conn_);
   std::exception_ptr commit_error;
   try {
@@ -142,6 +151,7 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
         group[i].run(txn);
         conn_.run_cached("RELEASE job");
         for (auto& e : txn.pending_) committed_events.push_back(std::move(e));
+        for (auto& fn : txn.after_commit_) after_commit.push_back(std::move(fn));
       } catch (...) {
         errors[i] = std::current_exception();
         // On a full disk or an I/O error SQLite may roll the whole transaction back by itself:
@@ -151,12 +161,14 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
         conn_.run_cached("RELEASE job");
       }
       txn.pending_.clear();
+      txn.after_commit_.clear();
     }
     conn_.run_cached("COMMIT");
   } catch (...) {
     // The transaction as a whole failed (disk full, I/O error): nothing of the group is kept.
     commit_error = std::current_exception();
     committed_events.clear();
+    after_commit.clear();
     try {
       if (!sqlite3_get_autocommit(conn_.raw())) conn_.exec("ROLLBACK");
     } catch (...) {
@@ -172,6 +184,7 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
   // Announce before answering: a client that sees 201 and subscribes late has still been
   // preceded by the event in the bus's order.
   if (!committed_events.empty() && on_commit_) on_commit_(std::move(committed_events));
+  for (auto& fn : after_commit) fn();
   for (std::size_t i = 0; i < group.size(); ++i) {
     log::CorrelationScope scope(group[i].correlation_id);
     group[i].done(commit_error ? commit_error : errors[i]);

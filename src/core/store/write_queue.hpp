@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -31,11 +32,19 @@ public:
   // Writes the event to the outbox in the current transaction; the bus publishes it after
   // commit. Fills in event.sequence.
   void emit(Event event);
+  // Events emitted so far by the current job, and forgetting those after the first `count`: a
+  // change rolled back to its savepoint takes its events with it.
+  std::size_t pending_events() const { return pending_.size(); }
+  void drop_events_after(std::size_t count) { pending_.resize(std::min(count, pending_.size())); }
+  // Runs `fn` on the writer thread once the group holding this job committed (not if the job or
+  // the commit failed): e.g. wakes a timer runner for a timer the job scheduled.
+  void after_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
 
 private:
   friend class WriteQueue;
   Connection& conn_;
   std::vector<Event> pending_;  // events of the current job
+  std::vector<std::function<void()>> after_commit_;  // of the current job
 };
 
 struct WriteJob {
@@ -56,6 +65,8 @@ public:
 
   void start(CommitListener on_commit);
   void submit(WriteJob job);
+  // True on the writer thread (inside a job or its done callback).
+  static bool on_writer_thread() noexcept;
   // How long the writer has been on its current group (waiting for the database lock, running
   // the jobs, committing); 0 when it is idle. Any thread.
   std::chrono::milliseconds busy_for() const;

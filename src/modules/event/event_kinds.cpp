@@ -65,7 +65,7 @@ std::string event_path(const json::object& event) {
 }
 
 // The event as published to its topic: this is what the topic's hubs and the central hub receive.
-std::vector<Event> publish(const json::object& stored) {
+std::vector<Event> publish(const json::object& stored, const RequestContext& context) {
   Event e;
   e.event_id = string_at(stored, "eventId");
   if (e.event_id.empty()) e.event_id = string_at(stored, "id");
@@ -75,8 +75,7 @@ std::vector<Event> publish(const json::object& stored) {
   e.resource_type = kTopicEventResourceType;
   e.resource_id = topic_id_of(stored);  // events of one topic keep their order
   e.topic = e.resource_id;
-  // The writer runs each write with its request's correlation id in scope.
-  e.correlation_id = std::string(log::current_correlation_id());
+  e.correlation_id = context.correlation_id;
   if (e.correlation_id.empty()) e.correlation_id = string_at(stored, "correlationId");
   e.payload = json::serialize(stored);
   return {std::move(e)};

@@ -70,14 +70,14 @@ std::string new_event_id() {
 
 // The task moved from inProgress to its final state within the POST: that is the state change
 // TMF673 announces (it defines no create event), written in the create's transaction.
-std::vector<Event> announce_final_state(const json::object& task) {
+std::vector<Event> announce_final_state(const json::object& task, const RequestContext& context) {
   Event e;
   e.event_id = new_event_id();
   e.event_type = "GeographicAddressValidationStateChangeEvent";
   e.domain = kApi;
   e.resource_type = "geographicAddressValidation";
   e.resource_id = std::string(task.at("id").as_string());
-  e.correlation_id = std::string(log::current_correlation_id());
+  e.correlation_id = context.correlation_id;
   const std::string now = now_timestamp();
   json::object body{{"eventId", e.event_id},
                     {"eventTime", now},

@@ -12,7 +12,7 @@ namespace tmfd::trouble_ticket {
 namespace {
 
 // The TMF v4 event envelope around the ticket as it was when it entered the status.
-std::vector<Event> announce(const json::object& notice) {
+std::vector<Event> announce(const json::object& notice, const RequestContext& context) {
   const json::value* ticket = notice.if_contains("troubleTicket");
   if (!ticket || !ticket->is_object()) return {};
   Event e;
@@ -21,9 +21,8 @@ std::vector<Event> announce(const json::object& notice) {
   e.domain = kApi;
   e.resource_type = "troubleTicket";  // the ticket's events keep their order
   e.resource_id = string_at(ticket->get_object(), "id");
-  // The writer runs each write with its correlation id in scope: the one of the request that
-  // changed the status (the notice is written under it).
-  e.correlation_id = std::string(log::current_correlation_id());
+  // The context of the change that wrote the notice: the request that changed the status.
+  e.correlation_id = context.correlation_id;
   const std::string now = now_timestamp();
   json::object body;
   body["eventId"] = e.event_id;

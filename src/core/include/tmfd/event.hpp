@@ -18,6 +18,10 @@ struct Event {
   std::string correlation_id;
   std::string topic;             // TMF688 topic id for events published to a topic; empty otherwise
   std::string payload;           // the whole TMF event body as JSON text
+  std::string principal;         // subject of the principal whose change wrote it (empty: anonymous)
+  // Written by an internal kind (Exposure::Internal): read by the module's durable reactions,
+  // never delivered to hubs or event streams.
+  bool internal = false;
 };
 
 using EventHandler = std::function<void(const Event&)>;

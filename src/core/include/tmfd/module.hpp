@@ -11,6 +11,7 @@
 #include <tmfd/http.hpp>
 #include <tmfd/json.hpp>
 #include <tmfd/metrics.hpp>
+#include <tmfd/reactions.hpp>
 #include <tmfd/resources.hpp>
 
 namespace tmfd {
@@ -40,6 +41,11 @@ public:
   // Adds a check to /health/ready (see tmfd/health.hpp). Throws std::invalid_argument when a
   // check of that name exists.
   virtual void add_health_check(HealthCheck check) = 0;
+
+  // --- Stateful modules (tmfd/unit_of_work.hpp, tmfd/reactions.hpp) ---
+  // Durable reactions and timer handlers. Add them in start(); the kernel runs them once every
+  // module is serving, and stops them before any module stops.
+  virtual Reactions& reactions() = 0;
 };
 
 class Module {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <tmfd/context.hpp>
 #include <tmfd/event.hpp>
 #include <tmfd/json.hpp>
 
@@ -29,6 +30,14 @@ struct Lifecycle {
   // Values accepted on input and stored as the intended one (published spec defects, e.g.
   // TMF632's "deceaded" for "deceased").
   std::vector<std::pair<std::string, std::string>> aliases;
+};
+
+// The state of each element of an array attribute (e.g. TMF622 productOrderItem[].state), checked
+// against its own lifecycle: an element gets `initial` when created without a state, and changes
+// state only along `transitions`. Elements are matched across versions by their "id".
+struct ItemLifecycle {
+  std::string array;     // the array attribute, e.g. "productOrderItem"
+  Lifecycle lifecycle;   // its `field` is the element's state attribute, e.g. "state"
 };
 
 struct EventNames {
@@ -52,6 +61,16 @@ struct Operations {
 };
 
 class TransactionReader;
+class UnitOfWork;
+
+// Who sees a kind. Internal kinds hold a module's own state (a fulfilment plan, an allocation):
+// stored, indexed, queried and written in units of work like any kind, but without REST routes,
+// hubs, API index entries or events leaving the process (hubs, event streams such as Kafka).
+enum class Exposure {
+  Rest,           // the TMF REST API under base_path
+  Internal,       // no routes at all
+  AdminReadOnly,  // internal, with GET list and GET by id under /admin{base_path}/{collection}
+};
 
 struct ResourceKind {
   std::string api;                    // short API name: event domain and metrics label, e.g. "party"
@@ -63,10 +82,12 @@ struct ResourceKind {
   std::vector<std::string> immutable; // refused on PATCH (id and href always are)
   std::vector<std::string> indexed;   // string attributes (dotted paths) filtered often
   std::optional<Lifecycle> lifecycle;
+  std::vector<ItemLifecycle> item_lifecycles;
   EventNames events;
   std::string last_update_field;      // server-set on every write, e.g. "lastModified"; empty: none
   std::string created_field;          // server-set on create; empty: none
   Operations operations;
+  Exposure exposure = Exposure::Rest;
 };
 
 // Module hooks. Each may throw ApiError to refuse the request; nothing is written then.
@@ -74,21 +95,24 @@ struct ResourceHooks {
   // Called on create and on patch (after the patch is applied), with the full new resource.
   // `previous` is null on create. May add or change attributes.
   std::function<void(json::object& resource, const json::object* previous)> validate;
-  // Called inside the write transaction, after every other check, with a reader that sees the
-  // transaction's own changes: the place for reference integrity (does what this points to
-  // exist?). `previous` is null on create.
-  std::function<void(const json::object& resource, const json::object* previous, TransactionReader& reader)>
+  // Called inside the write transaction, after every other check, with the unit of work of the
+  // change (tmfd/unit_of_work.hpp): its reads see the transaction's own changes, which makes it
+  // the place for reference integrity (does what this points to exist?), and its writes commit
+  // with the change or not at all. `previous` is null on create. A hook written against the
+  // older TransactionReader& parameter still compiles: UnitOfWork is one.
+  std::function<void(const json::object& resource, const json::object* previous, UnitOfWork& work)>
       check_in_transaction;
   // Called inside the delete's transaction with the resource about to go (e.g. refuse with 409
   // while something still refers to it).
-  std::function<void(const json::object& resource, TransactionReader& reader)> before_delete;
+  std::function<void(const json::object& resource, UnitOfWork& work)> before_delete;
   // The path of a new resource below the public base URL, for its href and Location, when it is
   // not `{base_path}/{collection}/{id}` (e.g. TMF688's /topic/{topicId}/event/{id}). Called on
   // create with the resource (id set).
   std::function<std::string(const json::object& resource)> path_of;
   // Events to write in the create's transaction besides the kind's own create event (e.g. TMF688
   // publishes the created event to its topic). The engine assigns nothing: fill every field.
-  std::function<std::vector<Event>(const json::object& resource)> events_on_create;
+  // `context` is the change's (its correlation id belongs in the events' correlationId).
+  std::function<std::vector<Event>(const json::object& resource, const RequestContext& context)> events_on_create;
 };
 
 } // namespace tmfd

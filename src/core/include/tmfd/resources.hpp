@@ -6,47 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <tmfd/context.hpp>
 #include <tmfd/json.hpp>
 #include <tmfd/resource_kind.hpp>
+#include <tmfd/resource_reads.hpp>
+#include <tmfd/unit_of_work.hpp>
 
 namespace tmfd {
-
-struct StoredResource {
-  std::string body;      // the resource as JSON text, exactly as served
-  std::int64_t version;  // optimistic-concurrency version, served as the ETag
-};
-
-struct ListPage {
-  std::vector<std::string> bodies;  // JSON text of each resource of the page
-  std::size_t total = 0;            // matches before paging (X-Total-Count)
-};
-
-// Result of an in-process write, delivered once the change is committed (or refused).
-struct WriteResult {
-  int status = 0;            // HTTP status the same call over REST would have answered
-  std::string body;          // the resource, or the TMF error body
-  std::int64_t version = 0;
-  std::string location;      // href of a created resource (the Location header)
-};
-using WriteCallback = std::function<void(WriteResult)>;
-
-// Reads inside a write transaction (see ResourceHooks::check_in_transaction).
-class TransactionReader {
-public:
-  virtual ~TransactionReader() = default;
-  virtual std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) = 0;
-  // Resources of a collection matching a TMF630 filter query, e.g. "productSpecification.id=42".
-  virtual std::size_t count(const std::string& collection_path, const std::string& query) = 0;
-  // True for a federated reference: one whose href names another server (see
-  // is_external_reference). Modules keep such references as sent and check nothing about them.
-  virtual bool is_external(const json::object& reference) const = 0;
-};
-
-// True when `reference` ({"id", "href", ...}) points at another server than this tmfd: its href
-// is an absolute URL (scheme://...) that does not start with `own_base_url`
-// (server.public_base_url; when that is empty, tmfd writes relative hrefs, so every absolute
-// href is another server's). A reference without href, or with a relative or own href, is local.
-bool is_external_reference(const json::object& reference, std::string_view own_base_url);
 
 // One resource of a bulk import. `body` may carry its own "id" so that entries of the same import
 // can refer to each other; without one the server assigns it.
@@ -86,6 +52,18 @@ public:
   // The callback runs on the writer thread after commit or rollback.
   virtual void import(std::vector<ImportEntry> entries, std::string correlation_id,
                       std::function<void(ImportOutcome)> done) = 0;
+
+  // Runs `work` on the store's writer in one transaction: a unit of work (tmfd/unit_of_work.hpp).
+  // `done` runs on the writer thread after the commit or the rollback; it must not block.
+  virtual void run(RequestContext context, std::function<void(UnitOfWork&)> work,
+                   std::function<void(UnitOfWorkResult)> done) = 0;
+  // The same, waiting for the outcome: for a module's own threads. Throws std::logic_error when
+  // called on the writer thread (from a hook or a done callback), which would wait for itself.
+  virtual UnitOfWorkResult run_and_wait(RequestContext context, std::function<void(UnitOfWork&)> work) = 0;
+
+  // Serves POST {collection_path}/{id}/{action.name} for a kind declared before. Throws
+  // std::invalid_argument for an unknown collection, a bad or duplicate name.
+  virtual void add_action(const std::string& collection_path, ResourceAction action) = 0;
 };
 
 } // namespace tmfd

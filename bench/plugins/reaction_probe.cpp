@@ -1,0 +1,92 @@
+// A plugin for bench/stateful_bench.sh (built with the test plugins, never installed):
+//   POST /bench/unitOfWork   body: a JSON array of individuals, created in one unit of work
+//   reaction "probe"         on every IndividualCreateEvent, records how long after the event's
+//                            eventTime the handler started (unless TMFD_PROBE_REACTION=off)
+//   GET /bench/reactionLatency  {"count": n, "micros": [...]} of what the reaction recorded
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <tmfd/error.hpp>
+#include <tmfd/module.hpp>
+#include <tmfd/plugin.hpp>
+#include <tmfd/unit_of_work.hpp>
+
+namespace {
+
+using namespace tmfd;
+
+const std::string kIndividuals = "/tmf-api/party/v4/individual";
+
+// "2026-12-02T01:02:03.456Z" -> Unix microseconds.
+std::int64_t micros_of(const std::string& iso) {
+  std::tm tm{};
+  int ms = 0;
+  if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                  &tm.tm_sec, &ms) != 7)
+    return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000000 + ms * 1000;
+}
+
+std::int64_t now_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class ReactionProbe final : public Module {
+public:
+  void start(ModuleContext& ctx) override {
+    Resources* resources = &ctx.resources();
+    ctx.routes().add(http::Method::Post, "/bench/unitOfWork", [resources](http::Request& req, http::Reply reply) {
+      auto bodies = std::make_shared<json::array>(parse_value(req.body).as_array());
+      resources->run(req.context,
+                     [bodies](UnitOfWork& work) {
+                       for (auto& b : *bodies) {
+                         auto r = work.create(kIndividuals, b.as_object(), {.keep_id = false});
+                         if (!r.ok()) throw *r.error;
+                       }
+                     },
+                     [reply](UnitOfWorkResult r) {
+                       if (!r.committed) return reply(http::Response::json(r.error->http_status(), r.error->body()));
+                       reply(http::Response::json(201, "{}"));
+                     });
+    });
+    ctx.routes().add(http::Method::Get, "/bench/reactionLatency", [this](http::Request&, http::Reply reply) {
+      json::object out;
+      json::array micros;
+      {
+        std::lock_guard lock(mutex_);
+        for (auto m : latencies_) micros.push_back(m);
+      }
+      out["count"] = micros.size();
+      out["micros"] = std::move(micros);
+      reply(http::Response::json(200, json::serialize(out)));
+    });
+    const char* reaction = std::getenv("TMFD_PROBE_REACTION");
+    if (reaction && std::string(reaction) == "off") return;
+    Reaction probe;
+    probe.name = "probe";
+    probe.filter = "eventType=IndividualCreateEvent";
+    probe.handler = [this](const Event& event, UnitOfWork&) {
+      const auto started = now_micros();
+      auto time = parse_object(event.payload).at("eventTime");
+      const auto latency = started - micros_of(std::string(time.as_string()));
+      std::lock_guard lock(mutex_);
+      latencies_.push_back(latency);
+    };
+    ctx.reactions().add(std::move(probe));
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<std::int64_t> latencies_;
+};
+
+} // namespace
+
+TMFD_PLUGIN("reaction_probe", "1.0.0", ReactionProbe, {"party", nullptr})

@@ -1,0 +1,254 @@
+// Units of work on the writer thread: the change primitives every write path shares (REST,
+// imports, modules' units of work, hooks), and the typed results modules receive.
+#include "resource/work_session.hpp"
+
+#include <sqlite3.h>
+
+#include <tmfd/error.hpp>
+
+#include "resource/events.hpp"
+#include "resource/http_glue.hpp"
+#include "resource/ids_and_time.hpp"
+#include "resource/patch.hpp"
+#include "resource/projection.hpp"
+#include "resource/query.hpp"
+#include "resource/rules.hpp"
+#include "store/database.hpp"
+#include "store/reaction_rows.hpp"
+
+namespace tmfd {
+
+json::object ChangeResult::resource() const {
+  if (body.empty()) throw std::logic_error("the change was refused: there is no resource to read");
+  return parse_object(body);
+}
+
+namespace resource {
+
+namespace {
+
+// Attributes whose values differ between two versions, the skipped ones excluded.
+bool attributes_changed(const json::object& a, const json::object& b, const std::string& skip_a,
+                        const std::string& skip_b) {
+  auto differs_one_way = [&](const json::object& x, const json::object& y) {
+    for (const auto& kv : x) {
+      if (kv.key() == skip_a || kv.key() == skip_b) continue;
+      auto it = y.find(kv.key());
+      if (it == y.end() || it->value() != kv.value()) return true;
+    }
+    return false;
+  };
+  return differs_one_way(a, b) || differs_one_way(b, a);
+}
+
+std::string string_at(const json::object& o, const std::string& key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
+// The stored resource a patch or delete changes: 404 when it does not exist, 412 when If-Match
+// names another version.
+StoredResource read_for_change(store::WriteTxn& txn, const Engine::Kind& k, const std::string& id,
+                               const std::optional<std::string>& if_match) {
+  auto current = store::rows::read(txn, k.table, id);
+  if (!current) throw ApiError::not_found(k.kind.type + " '" + id + "' does not exist");
+  // A blank If-Match names no version, so it matches none (RFC 9110 13.1.1): refusing it is
+  // safer than reading it as "no condition" and applying a change the client meant to guard.
+  if (if_match && !if_match_allows(*if_match, current->version))
+    throw ApiError::precondition_failed(
+        (if_match_blank(*if_match) ? std::string("If-Match is empty; it matches no version")
+                                   : "If-Match " + *if_match + " does not match") +
+        " (the current ETag is " + etag(current->version) + ")");
+  return std::move(*current);
+}
+
+std::optional<std::string> as_if_match(std::optional<std::int64_t> expected_version) {
+  if (!expected_version) return std::nullopt;
+  return etag(*expected_version);
+}
+
+ChangeOutcome outcome_of(const ApiError& e) {
+  if (e.code() == "INVALID_STATE_TRANSITION") return ChangeOutcome::IllegalTransition;
+  switch (e.http_status()) {
+  case 404: return ChangeOutcome::NotFound;
+  case 412: return ChangeOutcome::VersionMismatch;
+  case 409: return ChangeOutcome::Conflict;
+  default: return ChangeOutcome::Invalid;
+  }
+}
+
+} // namespace
+
+std::optional<StoredResource> WorkSession::get(const std::string& collection_path, const std::string& id) {
+  return store::rows::read(txn_, engine_.find(collection_path).table, id);
+}
+
+std::size_t WorkSession::count(const std::string& collection_path, const std::string& query) {
+  return store::rows::count(txn_, engine_.find(collection_path).table, parse_list_query(query));
+}
+
+bool WorkSession::is_external(const json::object& reference) const {
+  return is_external_reference(reference, engine_.options_.public_base_url);
+}
+
+ListPage WorkSession::list(const std::string& collection_path, const std::string& query) {
+  const auto& k = engine_.find(collection_path);
+  auto q = parse_list_query(query);
+  auto page = store::rows::list(txn_, k.table, q,
+                                q.limit ? engine_.options_.max_page_size : engine_.options_.default_page_size);
+  if (!q.fields.empty())
+    for (auto& body : page.bodies) body = json::serialize(project_fields(parse_object(body), q.fields));
+  return page;
+}
+
+template <class Change>
+ChangeResult WorkSession::in_savepoint(Change&& change) {
+  auto& conn = txn_.connection();
+  conn.run_cached("SAVEPOINT change");
+  const auto events_before = txn_.pending_events();
+  try {
+    ChangeResult result = change();
+    conn.run_cached("RELEASE change");
+    return result;
+  } catch (const store::StoreFault&) {
+    throw;  // the store failed, not the change: the whole unit fails
+  } catch (const ApiError& e) {
+    // SQLite may have rolled the whole transaction back by itself (disk full): nothing to undo
+    // here, and the unit cannot go on.
+    if (sqlite3_get_autocommit(conn.raw())) throw;
+    conn.run_cached("ROLLBACK TO change");
+    conn.run_cached("RELEASE change");
+    txn_.drop_events_after(events_before);
+    ChangeResult refused;
+    refused.outcome = outcome_of(e);
+    refused.error = e;
+    return refused;
+  }
+}
+
+ChangeResult WorkSession::create(const std::string& collection_path, json::object body, CreateOptions options) {
+  const Engine::Kind& k = engine_.find(collection_path);
+  return in_savepoint([&]() -> ChangeResult {
+    if (auto* id = body.if_contains("id"); options.keep_id && id && id->is_string() && !id->get_string().empty())
+      if (auto existing = store::rows::read(txn_, k.table, std::string(id->get_string())))
+        return {ChangeOutcome::AlreadyExists, std::move(existing->body), existing->version, std::nullopt};
+    json::object resource = engine_.prepare_new(k, std::move(body), options.keep_id);
+    std::string text = json::serialize(resource);
+    engine_.check_size(k, text);
+    insert_checked(k, resource, text);
+    return {ChangeOutcome::Created, std::move(text), 1, std::nullopt};
+  });
+}
+
+ChangeResult WorkSession::merge_patch(const std::string& collection_path, const std::string& id, json::object patch,
+                                      std::optional<std::int64_t> expected_version) {
+  const Engine::Kind& k = engine_.find(collection_path);
+  return in_savepoint([&]() -> ChangeResult {
+    auto p = patch_checked(k, id, false, json::value(std::move(patch)), as_if_match(expected_version));
+    return {p.changed ? ChangeOutcome::Updated : ChangeOutcome::Unchanged, std::move(p.body), p.version, std::nullopt};
+  });
+}
+
+ChangeResult WorkSession::json_patch(const std::string& collection_path, const std::string& id,
+                                     json::array operations, std::optional<std::int64_t> expected_version) {
+  const Engine::Kind& k = engine_.find(collection_path);
+  return in_savepoint([&]() -> ChangeResult {
+    auto p = patch_checked(k, id, true, json::value(std::move(operations)), as_if_match(expected_version));
+    return {p.changed ? ChangeOutcome::Updated : ChangeOutcome::Unchanged, std::move(p.body), p.version, std::nullopt};
+  });
+}
+
+ChangeResult WorkSession::remove(const std::string& collection_path, const std::string& id,
+                                 std::optional<std::int64_t> expected_version) {
+  const Engine::Kind& k = engine_.find(collection_path);
+  return in_savepoint([&]() -> ChangeResult {
+    auto removed = remove_checked(k, id, as_if_match(expected_version));
+    return {ChangeOutcome::Deleted, std::move(removed.body), 0, std::nullopt};
+  });
+}
+
+void WorkSession::emit_event(const std::string& collection_path, const std::string& id, const std::string& event_type) {
+  const Engine::Kind& k = engine_.find(collection_path);
+  if (event_type.empty()) throw std::invalid_argument("emit_event needs an event type");
+  auto current = store::rows::read(txn_, k.table, id);
+  if (!current) throw ApiError::not_found(k.kind.type + " '" + id + "' does not exist");
+  txn_.emit(make_event(k.kind, event_type, current->body, id, context_));
+}
+
+void WorkSession::schedule_timer(const std::string& id, const std::string& handler,
+                                 std::chrono::system_clock::time_point due, json::object payload) {
+  if (id.empty() || handler.empty()) throw std::invalid_argument("a timer needs an id and a handler name");
+  store::TimerRow row;
+  row.id = id;
+  row.handler = handler;
+  row.due_ms = std::chrono::duration_cast<std::chrono::milliseconds>(due.time_since_epoch()).count();
+  row.payload = json::serialize(payload);
+  row.correlation_id = context_.correlation_id;
+  store::store_timer(txn_.connection(), row);
+  // The runner learns of it once it is committed (before, it could not read it).
+  if (engine_.timers_changed_) txn_.after_commit(engine_.timers_changed_);
+}
+
+bool WorkSession::cancel_timer(const std::string& id) { return store::delete_timer(txn_.connection(), id); }
+
+void WorkSession::insert_checked(const Engine::Kind& k, const json::object& resource, const std::string& text) {
+  const std::string id(resource.at("id").get_string());
+  if (k.hooks.check_in_transaction) k.hooks.check_in_transaction(resource, nullptr, *this);
+  store::rows::insert(txn_, k.table, id, text);
+  if (!k.kind.events.create.empty()) txn_.emit(make_event(k.kind, k.kind.events.create, text, id, context_));
+  if (k.hooks.events_on_create)
+    for (auto& extra : k.hooks.events_on_create(resource, context_)) {
+      extra.principal = context_.principal.subject;
+      txn_.emit(std::move(extra));
+    }
+}
+
+WorkSession::Patched WorkSession::patch_checked(const Engine::Kind& k, const std::string& id, bool is_json_patch,
+                                                const json::value& patch, const std::optional<std::string>& if_match) {
+  const ResourceKind& kind = k.kind;
+  auto current = read_for_change(txn_, k, id, if_match);
+  json::object before = parse_object(current.body);
+  json::object after = before;
+  if (is_json_patch) apply_json_patch(after, patch, engine_.options_.max_resource_bytes);
+  else apply_merge_patch(after, patch.as_object());
+  check_immutable(kind, before, after);
+  // The last-update date is the server's: whatever the patch said, it is set below if and only if
+  // something else changed.
+  if (!kind.last_update_field.empty()) {
+    if (auto* prev = before.if_contains(kind.last_update_field)) after[kind.last_update_field] = *prev;
+    else after.erase(kind.last_update_field);
+  }
+  apply_lifecycle(kind, after, &before);
+  check_mandatory(kind, after);
+  check_attribute_types(kind, after);
+  if (k.hooks.validate) k.hooks.validate(after, &before);
+
+  const std::string state_field = kind.lifecycle ? kind.lifecycle->field : std::string();
+  bool state_changed = !state_field.empty() && string_at(before, state_field) != string_at(after, state_field);
+  // APIs with one change event (TMF633/634) announce state changes as attribute changes.
+  bool others_changed = attributes_changed(before, after, kind.events.state_change.empty() ? "" : state_field,
+                                           kind.last_update_field);
+  if (!state_changed && !others_changed) return {std::move(current.body), current.version, false};
+  if (k.hooks.check_in_transaction) k.hooks.check_in_transaction(after, &before, *this);
+  if (!kind.last_update_field.empty()) after[kind.last_update_field] = now_iso8601();
+  Patched out{json::serialize(after), current.version + 1, true};
+  engine_.check_size(k, out.body);
+  store::rows::update(txn_, k.table, id, out.body, out.version);
+  if (others_changed && !kind.events.attribute_value_change.empty())
+    txn_.emit(make_event(kind, kind.events.attribute_value_change, out.body, id, context_));
+  if (state_changed && !kind.events.state_change.empty())
+    txn_.emit(make_event(kind, kind.events.state_change, out.body, id, context_));
+  return out;
+}
+
+StoredResource WorkSession::remove_checked(const Engine::Kind& k, const std::string& id,
+                                           const std::optional<std::string>& if_match) {
+  auto current = read_for_change(txn_, k, id, if_match);
+  if (k.hooks.before_delete) k.hooks.before_delete(parse_object(current.body), *this);
+  store::rows::remove(txn_, k.table, id);
+  if (!k.kind.events.remove.empty()) txn_.emit(make_event(k.kind, k.kind.events.remove, current.body, id, context_));
+  return current;
+}
+
+} // namespace resource
+} // namespace tmfd

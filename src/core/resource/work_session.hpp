@@ -1,0 +1,65 @@
+#pragma once
+// The unit of work the engine runs on the writer thread: one per write job, whether the job is a
+// REST call, an import or a module's unit of work. The change primitives (insert_checked,
+// patch_checked, remove_checked) apply every rule and throw ApiError; the UnitOfWork methods wrap
+// each in a savepoint and turn refusals into typed ChangeResults.
+#include <optional>
+#include <string>
+
+#include <tmfd/unit_of_work.hpp>
+
+#include "resource/engine.hpp"
+#include "store/write_queue.hpp"
+
+namespace tmfd::resource {
+
+class WorkSession final : public UnitOfWork {
+public:
+  WorkSession(Engine& engine, store::WriteTxn& txn, const RequestContext& context)
+      : engine_(engine), txn_(txn), context_(context) {}
+
+  // TransactionReader
+  std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) override;
+  std::size_t count(const std::string& collection_path, const std::string& query) override;
+  bool is_external(const json::object& reference) const override;
+
+  // UnitOfWork
+  const RequestContext& context() const override { return context_; }
+  ListPage list(const std::string& collection_path, const std::string& query) override;
+  ChangeResult create(const std::string& collection_path, json::object body, CreateOptions options) override;
+  ChangeResult merge_patch(const std::string& collection_path, const std::string& id, json::object patch,
+                           std::optional<std::int64_t> expected_version) override;
+  ChangeResult json_patch(const std::string& collection_path, const std::string& id, json::array operations,
+                          std::optional<std::int64_t> expected_version) override;
+  ChangeResult remove(const std::string& collection_path, const std::string& id,
+                      std::optional<std::int64_t> expected_version) override;
+  void emit_event(const std::string& collection_path, const std::string& id, const std::string& event_type) override;
+  void schedule_timer(const std::string& id, const std::string& handler, std::chrono::system_clock::time_point due,
+                      json::object payload) override;
+  bool cancel_timer(const std::string& id) override;
+
+  // The primitives. `resource` is prepared (Engine::prepare_new) and `text` its serialization.
+  void insert_checked(const Engine::Kind& k, const json::object& resource, const std::string& text);
+  struct Patched {
+    std::string body;
+    std::int64_t version = 0;
+    bool changed = false;
+  };
+  // `if_match` as REST receives it (absent: no condition).
+  Patched patch_checked(const Engine::Kind& k, const std::string& id, bool json_patch, const json::value& patch,
+                        const std::optional<std::string>& if_match);
+  // Returns the removed resource.
+  StoredResource remove_checked(const Engine::Kind& k, const std::string& id, const std::optional<std::string>& if_match);
+
+private:
+  // Runs `change` in its own savepoint: a refusal rolls back what the change (and any hook it
+  // ran) wrote, and leaves the rest of the unit as it was.
+  template <class Change>
+  ChangeResult in_savepoint(Change&& change);
+
+  Engine& engine_;
+  store::WriteTxn& txn_;
+  const RequestContext& context_;
+};
+
+} // namespace tmfd::resource
