@@ -3,6 +3,7 @@
 #include <tmfd/module.hpp>
 
 #include "delivery/delivery_service.hpp"
+#include "http/filter_chain.hpp"
 #include "observability/health_checks.hpp"
 #include "observability/metric_registry.hpp"
 #include "store/database.hpp"
@@ -14,9 +15,9 @@ public:
   ModuleContextImpl(std::string name, const json::object& config, Resources& resources,
                     http::RouteRegistry& routes, EventBus& bus, store::Database& db,
                     delivery::DeliveryService& delivery, observability::MetricRegistry& metrics,
-                    observability::HealthChecks& health)
+                    observability::HealthChecks& health, http::FilterChain& filters)
       : name_(std::move(name)), config_(config), resources_(resources), routes_(routes), bus_(bus), db_(db),
-        delivery_(delivery), metrics_(metrics), health_(health) {}
+        delivery_(delivery), metrics_(metrics), health_(health), filters_(filters) {}
 
   const std::string& module_name() const override { return name_; }
   const json::object& config() const override { return config_; }
@@ -31,6 +32,9 @@ public:
   metrics::Registry& metrics() override { return metrics_; }
   void add_health_check(HealthCheck check) override { health_.add(std::move(check)); }
 
+  // --- The HTTP filter chain ---
+  void add_filter(http::FilterSpec spec) override { filters_.add(std::move(spec)); }
+
 private:
   std::string name_;
   const json::object& config_;
@@ -41,6 +45,7 @@ private:
   delivery::DeliveryService& delivery_;
   observability::MetricRegistry& metrics_;
   observability::HealthChecks& health_;
+  http::FilterChain& filters_;
 };
 
 } // namespace tmfd::app

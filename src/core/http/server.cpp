@@ -177,6 +177,7 @@ private:
     keep_alive_ = breq.keep_alive() && !server_->draining.load(std::memory_order_relaxed);
     head_ = breq.method() == bhttp::verb::head;
     version_ = breq.version();
+    bool seen_content_type = false, seen_correlation_id = false;
 
     Request req;
     req.method = method_of(breq.method());
@@ -184,16 +185,43 @@ private:
     auto q = target.find('?');
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-    if (auto it = breq.find(bhttp::field::content_type); it != breq.end()) req.content_type = std::string(it->value());
-    if (auto it = breq.find(bhttp::field::if_match); it != breq.end()) req.if_match.emplace(it->value());
-    if (auto it = breq.find("X-Correlation-ID"); it != breq.end()) req.correlation_id = std::string(it->value());
+    // Every field as a view into the parser's buffer, which lives until the next request on this
+    // connection is read (after this one is answered); the three fields of old are copied.
+    req.headers.reserve(16);
+    for (const auto& f : breq) {
+      const auto name_text = f.name_string();
+      const auto value_text = f.value();
+      const std::string_view name(name_text.data(), name_text.size());
+      const std::string_view value(value_text.data(), value_text.size());
+      req.headers.push_back({name, value});
+      // The first of each, as sent.
+      if (f.name() == bhttp::field::content_type) {
+        if (!seen_content_type) req.content_type = std::string(value);
+        seen_content_type = true;
+      } else if (f.name() == bhttp::field::if_match) {
+        if (!req.if_match) req.if_match.emplace(value);
+      } else if (!seen_correlation_id && header_name_equals(name, "X-Correlation-ID")) {
+        req.correlation_id = std::string(value);
+        seen_correlation_id = true;
+      }
+    }
     req.body = std::move(breq.body());
 
     server_->in_flight.fetch_add(1, std::memory_order_relaxed);
-    // The front guarantees one reply per request (it wraps every handler's reply).
+    // The front guarantees one reply per request (it wraps every handler's reply). A reply made
+    // on this connection's own strand (a read answered before the handler returned) is written
+    // at once; one from another thread (the store's writer, after a commit) is posted here.
+    // Posting every reply cost a queue hop and, often, waking another I/O thread.
     server_->dispatch(req, [self = shared_from_this()](Response r) {
+      if (self->on_own_strand()) return self->write(std::move(r));
       net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     });
+  }
+
+  // True on the thread that runs this connection's strand, inside one of its handlers.
+  bool on_own_strand() {
+    const auto* strand = stream_.get_executor().target<net::strand<net::io_context::executor_type>>();
+    return strand && strand->running_in_this_thread();
   }
 
   void write(Response r) {

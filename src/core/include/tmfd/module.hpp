@@ -9,6 +9,7 @@
 #include <tmfd/event.hpp>
 #include <tmfd/health.hpp>
 #include <tmfd/http.hpp>
+#include <tmfd/http_filter.hpp>
 #include <tmfd/json.hpp>
 #include <tmfd/metrics.hpp>
 #include <tmfd/resources.hpp>
@@ -40,6 +41,13 @@ public:
   // Adds a check to /health/ready (see tmfd/health.hpp). Throws std::invalid_argument when a
   // check of that name exists.
   virtual void add_health_check(HealthCheck check) = 0;
+
+  // --- The HTTP filter chain (tmfd/http_filter.hpp) ---
+  // Adds a filter that runs before the handler of every matched route (public routes only when
+  // spec.also_public), placed by spec.order. Add filters in start() or serving(): the chain is
+  // fixed once the HTTP port opens (std::logic_error after that; std::invalid_argument for a
+  // filter without a function or a name).
+  virtual void add_filter(http::FilterSpec spec) = 0;
 };
 
 class Module {
