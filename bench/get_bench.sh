@@ -17,6 +17,8 @@
 #   SEED_COUNT [10000]        NGINX_WORKERS [2]  PAUSE [1]  KEEP_TMP [0]
 #   ACCESS_LOG [true]         logging.access_log of tmfd
 #   REFERENCE_DIR [/work/shared/reference-server]   no run.sh there: the reference is left out
+#   BASELINE_DIR [unset]      another build folder: its tmfd is measured too, in every round
+#                             (right after this one), e.g. a build of main to compare a change
 #
 # Exit status: 0 the target is met and no run had errors, 1 otherwise, 2 it could not run.
 
@@ -35,6 +37,7 @@ PAUSE=${PAUSE:-1}
 KEEP_TMP=${KEEP_TMP:-0}
 ACCESS_LOG=${ACCESS_LOG:-true}
 REFERENCE_DIR=${REFERENCE_DIR:-/work/shared/reference-server}
+BASELINE_DIR=${BASELINE_DIR:-}
 REFERENCE_PORT=18091  # fixed by the reference server
 TARGET_RATIO=0.6
 API=/tmf-api/party/v4/individual
@@ -74,7 +77,7 @@ cleanup() {
   stop_pid "$SEED_PID" INT 3
   stop_pid "$REF_PID" TERM 3
   stop_pid "$NGINX_PID" TERM 5
-  stop_pid "$TMFD_PID" TERM 10
+  for pid in $TMFD_PIDS; do stop_pid "$pid" TERM 10; done
   if [ "$KEEP_TMP" = 1 ]; then echo "get_bench: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -92,35 +95,49 @@ wait_http() { # url tries(0.1 s each); true once it answers 200
 # ---------------------------------------------------------------------------------------------
 # tmfd with the default configuration, moved to a temporary folder. Relative paths in it
 # (config/demo-catalog.json, ...) resolve against the working folder, hence the link.
-mkdir -p "$WORK/tmfd"
-ln -s "$REPO_DIR/config" "$WORK/tmfd/config"
-sed -e 's/^  port: .*/  port: 0/' \
-    -e "s|^  path: tmfd.db|  path: $WORK/tmfd/tmfd.db|" \
-    -e "s|^  directory: build/plugins|  directory: $BUILD_DIR/plugins|" \
-    -e "s/^  access_log: .*/  access_log: $ACCESS_LOG/" \
-    "$REPO_DIR/config/tmfd.yaml" >"$WORK/tmfd/tmfd.yaml"
-(cd "$WORK/tmfd" && exec "$TMFD_BIN" --config tmfd.yaml --port-file port >tmfd.log 2>&1) &
-TMFD_PID=$!
-for ((i = 0; i < 300; i++)); do [ -s "$WORK/tmfd/port" ] && break; kill -0 "$TMFD_PID" 2>/dev/null || break; sleep 0.1; done
-[ -s "$WORK/tmfd/port" ] || { tail -n 20 "$WORK/tmfd/tmfd.log" >&2; die "tmfd did not start"; }
-TMFD_URL=http://127.0.0.1:$(tr -dc 0-9 <"$WORK/tmfd/port")
-say "tmfd $("$TMFD_BIN" --version | sed 's/^tmfd //') on $TMFD_URL: default config, access_log $ACCESS_LOG"
-
-say "seeding $SEED_COUNT individuals through POST $API"
-mkdir -p "$WORK/seed"
-wrk -t2 -c32 -d600s -s "$BENCH_DIR/lua/seed.lua" "$TMFD_URL" -- "$SEED_COUNT" 2 "$WORK/seed" >"$WORK/seed/wrk.out" 2>&1 &
-SEED_PID=$!
-while [ "$(find "$WORK/seed" -maxdepth 1 -name 'done.*' | wc -l)" -lt 2 ]; do
-  kill -0 "$SEED_PID" 2>/dev/null || die "seeding stopped early: $(tail -n 5 "$WORK/seed/wrk.out")"
-  sleep 0.05
-done
-stop_pid "$SEED_PID" INT 5
-SEED_PID=""
-failed=$(cat "$WORK"/seed/failed.* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
-[ "$failed" = 0 ] || die "$failed creations were not answered 201"
-
-ID=$(curl -sS -m 30 "$TMFD_URL$API?limit=1&offset=$((SEED_COUNT / 2))" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
-[ -n "$ID" ] || die "no id in the list response"
+start_tmfd() { # name build_dir; sets PID_<name>, URL_<name>, ID_<name>
+  local name=$1 build=$2 dir=$WORK/$1
+  mkdir -p "$dir"
+  ln -s "$REPO_DIR/config" "$dir/config"
+  sed -e 's/^  port: .*/  port: 0/' \
+      -e "s|^  path: tmfd.db|  path: $dir/tmfd.db|" \
+      -e "s|^  directory: build/plugins|  directory: $build/plugins|" \
+      -e "s/^  access_log: .*/  access_log: $ACCESS_LOG/" \
+      "$REPO_DIR/config/tmfd.yaml" >"$dir/tmfd.yaml"
+  (cd "$dir" && exec "$build/tmfd" --config tmfd.yaml --port-file port >tmfd.log 2>&1) &
+  printf -v "PID_$name" '%s' $!
+  TMFD_PIDS+=" $!"
+  for ((i = 0; i < 300; i++)); do [ -s "$dir/port" ] && break; sleep 0.1; done
+  [ -s "$dir/port" ] || { tail -n 20 "$dir/tmfd.log" >&2; die "tmfd ($build) did not start"; }
+  local url=http://127.0.0.1:$(tr -dc 0-9 <"$dir/port")
+  printf -v "URL_$name" '%s' "$url"
+  say "$name: tmfd $("$build/tmfd" --version | sed 's/^tmfd //') from $build on $url: default config, access_log $ACCESS_LOG"
+  say "$name: seeding $SEED_COUNT individuals through POST $API"
+  mkdir -p "$dir/seed"
+  wrk -t2 -c32 -d600s -s "$BENCH_DIR/lua/seed.lua" "$url" -- "$SEED_COUNT" 2 "$dir/seed" >"$dir/seed/wrk.out" 2>&1 &
+  SEED_PID=$!
+  while [ "$(find "$dir/seed" -maxdepth 1 -name 'done.*' | wc -l)" -lt 2 ]; do
+    kill -0 "$SEED_PID" 2>/dev/null || die "seeding stopped early: $(tail -n 5 "$dir/seed/wrk.out")"
+    sleep 0.05
+  done
+  stop_pid "$SEED_PID" INT 5
+  SEED_PID=""
+  local failed id
+  failed=$(cat "$dir"/seed/failed.* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+  [ "$failed" = 0 ] || die "$failed creations were not answered 201"
+  id=$(curl -sS -m 30 "$url$API?limit=1&offset=$((SEED_COUNT / 2))" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+  [ -n "$id" ] || die "no id in the list response"
+  printf -v "ID_$name" '%s' "$id"
+}
+TMFD_PIDS=""
+start_tmfd tmfd "$BUILD_DIR"
+TMFD_PID=$PID_tmfd
+TMFD_URL=$URL_tmfd
+ID=$ID_tmfd
+if [ -n "$BASELINE_DIR" ]; then
+  [ -x "$BASELINE_DIR/tmfd" ] || die "no tmfd at $BASELINE_DIR/tmfd"
+  start_tmfd base "$BASELINE_DIR"
+fi
 mkdir -p "$WORK/nginx/html" "$WORK/nginx/logs" "$WORK/nginx/tmp"
 curl -sS -m 30 -o "$WORK/nginx/html/individual.json" "$TMFD_URL$API/$ID" || die "GET $API/$ID failed"
 chmod -R a+rX "$WORK/nginx"
@@ -175,11 +192,18 @@ fi
 declare -A RPS_LIST P50_LIST ERRORS
 KEYS=(nginx tmfd)
 [ -n "$REF_URL" ] && KEYS=(nginx ref tmfd)
-declare -A LABEL=([nginx]="nginx, static file" [ref]="reference server" [tmfd]="tmfd GET individual/{id}")
+[ -n "$BASELINE_DIR" ] && KEYS+=(base)
+declare -A LABEL=([nginx]="nginx, static file" [ref]="reference server" [tmfd]="tmfd GET individual/{id}"
+                  [base]="baseline tmfd GET by id")
 for k in "${KEYS[@]}"; do RPS_LIST[$k]=""; P50_LIST[$k]=""; ERRORS[$k]=0; done
 
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; } # utime + stime
+declare -A CPU_PID=([tmfd]="" [base]="")
+declare -A CPU_LIST=([tmfd]="" [base]="")
 run_wrk() { # key round url
-  local key=$1 out=$WORK/wrk-$1-$2.txt
+  local key=$1 out=$WORK/wrk-$1-$2.txt pid="" t0=0
+  case $key in tmfd) pid=$PID_tmfd ;; base) pid=$PID_base ;; esac
+  [ -n "$pid" ] && t0=$(cpu_ticks "$pid")
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$3" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed on $3"; }
   local rps p50 errs
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
@@ -188,7 +212,16 @@ run_wrk() { # key round url
   RPS_LIST[$key]+="$rps "
   P50_LIST[$key]+="$p50 "
   ERRORS[$key]=$((ERRORS[$key] + errs))
-  printf '   %-28s %11s req/s   p50 %9s   errors %s   (load %s)\n' "${LABEL[$key]}" "$rps" "$p50" "$errs" "$(cut -d' ' -f1 /proc/loadavg)"
+  # The server's CPU time per request: less sensitive to what else runs than the rate is.
+  local cpu=""
+  if [ -n "$pid" ]; then
+    local reqs
+    reqs=$(awk '/requests in/ { print $1 }' "$out")
+    cpu=$(awk -v t="$(( $(cpu_ticks "$pid") - t0 ))" -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+    CPU_LIST[$key]+="$cpu "
+    cpu="   cpu ${cpu} us/request"
+  fi
+  printf '   %-28s %11s req/s   p50 %9s   errors %s%s   (load %s)\n' "${LABEL[$key]}" "$rps" "$p50" "$errs" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
@@ -198,10 +231,12 @@ for ((round = 1; round <= REPEAT; round++)); do
   run_wrk nginx "$round" "$NGINX_URL"; sleep "$PAUSE"
   [ -n "$REF_URL" ] && { run_wrk ref "$round" "$REF_URL"; sleep "$PAUSE"; }
   run_wrk tmfd "$round" "$TMFD_URL$API/$ID"
+  [ -n "$BASELINE_DIR" ] && { sleep "$PAUSE"; run_wrk base "$round" "$URL_base$API/$ID_base"; }
   [ "$round" -lt "$REPEAT" ] && sleep "$PAUSE"
 done
 kill -0 "$TMFD_PID" 2>/dev/null || die "tmfd died during the runs"
 access_lines=$(grep -c '\[access\]' "$WORK/tmfd/tmfd.log" || true)
+[ -n "$BASELINE_DIR" ] && { kill -0 "$PID_base" 2>/dev/null || die "the baseline tmfd died during the runs"; }
 
 declare -A RPS
 for k in "${KEYS[@]}"; do RPS[$k]=$(printf '%s\n' ${RPS_LIST[$k]} | median); done
@@ -214,7 +249,10 @@ echo "tmfd GET by id: $(date -u '+%Y-%m-%d %H:%M:%SZ'), $(nproc) CPU(s), load $(
 printf '%-28s %12s   %s\n' "server" "req/s" "runs"
 for k in "${KEYS[@]}"; do printf '%-28s %12.0f   %s\n' "${LABEL[$k]}" "${RPS[$k]}" "${RPS_LIST[$k]}"; done
 echo "tmfd access log: $ACCESS_LOG ($access_lines lines written)"
+echo "tmfd CPU time per request (user + system, median): $(printf '%s\n' ${CPU_LIST[tmfd]} | median) us" \
+     "$([ -n "$BASELINE_DIR" ] && echo "; baseline: $(printf '%s\n' ${CPU_LIST[base]} | median) us")"
 [ -n "$REF_URL" ] && echo "tmfd / reference = $(ratio "${RPS[tmfd]}" "${RPS[ref]}")"
+[ -n "$BASELINE_DIR" ] && echo "tmfd / baseline ($BASELINE_DIR) = $(ratio "${RPS[tmfd]}" "${RPS[base]}"), baseline / nginx = $(ratio "${RPS[base]}" "${RPS[nginx]}")"
 verdict=PASS
 awk -v a="$R_NGINX" -v b="$TARGET_RATIO" 'BEGIN { exit !(a >= b) }' || verdict=FAIL
 for k in "${KEYS[@]}"; do [ "${ERRORS[$k]}" = 0 ] || { verdict="FAIL (errors: ${LABEL[$k]})"; }; done

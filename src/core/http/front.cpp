@@ -9,6 +9,7 @@
 
 #include "observability/access_log.hpp"
 #include "observability/metrics.hpp"
+#include "observability/utc_clock.hpp"
 #include "resource/ids_and_time.hpp"
 
 namespace tmfd::http {
@@ -70,7 +71,7 @@ void Front::dispatch(Request& req, Reply reply) {
   if (!acceptable_correlation_id(req.correlation_id)) req.correlation_id = resource::new_uuid();
   log::CorrelationScope scope(req.correlation_id);
   req.context.correlation_id = req.correlation_id;
-  req.context.received_at = resource::now_iso8601();
+  observability::assign_now_iso8601(req.context.received_at);
   const auto started = std::chrono::steady_clock::now();
 
   // HEAD is answered as GET; the transport leaves the body out.

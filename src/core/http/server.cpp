@@ -7,9 +7,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
+
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
+#include "http/response_head.hpp"
 #include "observability/metrics.hpp"
 
 namespace tmfd::http {
@@ -139,6 +142,9 @@ private:
     if (!visible_ascii(std::string_view(target.data(), target.size())))
       return refuse(400, "BAD_REQUEST", "Bad request",
                     "the request target must be visible ASCII; percent-encode other bytes");
+    // A request without a body (most reads) is whole once its head is: handle it now rather
+    // than through one more read that would complete at once, posted, with a timer.
+    if (parser_->is_done()) return on_read({}, 0);
     stream_.expires_after(server_->limits.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -225,17 +231,14 @@ private:
   }
 
   void write(Response r) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version_);
-    res->set(bhttp::field::server, "tmfd");
-    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res->set(k, v);
-    res->keep_alive(keep_alive_);
-    res->body() = std::move(r.body);
-    res->prepare_payload();
+    const std::size_t body_size = r.body.size();
+    write_response_head(head_text_, r, version_, keep_alive_, body_size);
+    body_text_ = std::move(r.body);
     // HEAD: the headers of the GET, Content-Length included, and no body.
-    if (head_) res->body().clear();
+    if (head_) body_text_.clear();
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_), net::buffer(body_text_)};
     stream_.expires_after(server_->limits.read_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+    net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
       if (ec || !self->keep_alive_) return self->close();
       self->read_header();
@@ -252,6 +255,8 @@ private:
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
+  std::string head_text_;  // the response being written: its head, reused across requests
+  std::string body_text_;  // and its body
   bool keep_alive_ = true;
   bool head_ = false;
   unsigned version_ = 11;

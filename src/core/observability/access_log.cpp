@@ -14,7 +14,7 @@
 
 #include "observability/log_line.hpp"
 #include "observability/logging.hpp"
-#include "resource/ids_and_time.hpp"
+#include "observability/utc_clock.hpp"
 
 namespace tmfd::observability {
 
@@ -115,7 +115,8 @@ void write_access_line(std::string_view correlation_id, std::string_view method,
   if (!log::enabled(log::Level::Info)) return;
   thread_local LocalBuffer local;
   thread_local std::string line;
-  const auto time = resource::now_iso8601();
+  thread_local std::string time;
+  assign_now_iso8601(time);
   const LogLine l{time, log::Level::Info, "access", "request", correlation_id,
                   {{"method", method}, {"path", path}, {"status", status}, {"duration_us", duration_us}}};
   line.clear();
