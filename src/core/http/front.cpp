@@ -83,7 +83,7 @@ void Front::dispatch(Request& req, Reply reply) {
   exchange->access_log = access_log_;
   exchange->method = req.method;
   exchange->correlation_id = req.correlation_id;
-  exchange->path = req.path;
+  if (access_log_) exchange->path = req.path;  // only the access log needs it
 
   if (!match.route) {
     if (match.path_known) {

@@ -239,6 +239,7 @@ private:
     const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_), net::buffer(body_text_)};
     stream_.expires_after(server_->limits.read_timeout);
     net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->body_text_ = std::string();  // a large list's body must not stay with an idle connection
       self->server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
       if (ec || !self->keep_alive_) return self->close();
       self->read_header();
