@@ -1,6 +1,5 @@
 #include "observability/access_log.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -57,11 +56,15 @@ public:
     {
       std::lock_guard lock(mutex_);
       for (auto it = buffers_.begin(); it != buffers_.end();) {
-        auto& b = **it;
-        std::lock_guard buffer_lock(b.mutex);
-        batch_ += b.text;
-        b.text.clear();
-        it = b.orphan ? buffers_.erase(it) : it + 1;
+        bool orphan;
+        {
+          std::lock_guard buffer_lock((*it)->mutex);
+          batch_ += (*it)->text;
+          (*it)->text.clear();
+          orphan = (*it)->orphan;
+        }
+        // Erased once unlocked: this may be the last owner, which destroys the mutex.
+        it = orphan ? buffers_.erase(it) : it + 1;
       }
     }
     if (batch_.empty()) return;
