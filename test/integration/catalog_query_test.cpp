@@ -34,13 +34,14 @@ struct Kernel {
   resource::Engine engine{db, router, {}};
   delivery::DeliveryService delivery{db, {}, router, metrics, ""};
   reaction::ReactionService reactions{engine, db, delivery.streams(), router};
+  http::FilterChain filters;
   json::object config;
   std::unique_ptr<app::ModuleContextImpl> context;
 
   Kernel() {
     config["demo_catalog"] = TMFD_SOURCE_DIR "/config/demo-catalog.json";
     context = std::make_unique<app::ModuleContextImpl>("catalog", config, engine, router, bus, db, delivery,
-                                                      module_metrics, health_checks, reactions);
+                                                      module_metrics, health_checks, reactions, filters);
     plugins[0]->module().start(*context);
     bus.start();
     db.start_writer([this](std::vector<Event>&& events) { bus.publish(std::move(events)); });

@@ -161,6 +161,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   store::Database db(settings.database, metrics);
   bus::InProcessBus bus(metrics);
   http::Router router(metrics);
+  http::FilterChain filters;  // modules add to it while they start; the front seals it
   resource::Engine engine(db, router, settings.engine);
   add_builtin_routes(router, metrics, db, health_checks);
   std::unique_ptr<delivery::DeliveryService> delivery_service;
@@ -190,7 +191,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
     for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
       auto& p = *loaded.plugins[i];
       contexts.push_back(std::make_unique<ModuleContextImpl>(p.name(), loaded.configs[i], engine, router, bus, db, delivery,
-                                                          module_metrics, health_checks, reactions));
+                                                          module_metrics, health_checks, reactions, filters));
       p.module().start(*contexts.back());
       started.push_back(i);
       log::info("app", "module started", {{"module", p.name()}, {"version", p.version()}});
@@ -252,7 +253,7 @@ int serve(const RunOptions& options, const config::ConfigDocument& doc, const Se
   }
 
   boost::asio::io_context ioc(settings.threads);
-  http::Front front(router, settings.access_log);
+  http::Front front(router, settings.access_log, filters);
   http::Server server(ioc, settings.limits,
                       [&front](http::Request& r, http::Reply reply) { front.dispatch(r, std::move(reply)); },
                       metrics);

@@ -11,10 +11,12 @@ namespace tmfd::app {
 void add_builtin_routes(http::Router& router, observability::Metrics& metrics, store::Database& db,
                         const observability::HealthChecks& checks) {
   using http::Method;
+  // Public: probes and scrapers carry no token, so authentication and RBAC filters skip these.
+  auto kernel = [](const char* operation) { return http::RouteInfo{"", "", operation, true}; };
   // Live: the process answers.
   router.add(Method::Get, "/health/live", [](http::Request&, http::Reply reply) {
     reply(http::Response::json(200, R"({"status":"up"})"));
-  });
+  }, kernel("health.live"));
   // Ready: it can read its database, its writer is not stuck (the store can be readable in WAL
   // mode while no write commits), and every check a module marked required passes. The other
   // checks (an adapter's peer, say) are reported without changing the answer.
@@ -32,13 +34,13 @@ void add_builtin_routes(http::Router& router, observability::Metrics& metrics, s
     json::object body{{"status", ok ? "ready" : "not ready"}, {"checks", std::move(status)}};
     if (!details.empty()) body["details"] = std::move(details);
     reply(http::Response::json(ok ? 200 : 503, json::serialize(body)));
-  });
+  }, kernel("health.ready"));
   router.add(Method::Get, "/metrics", [&metrics](http::Request&, http::Reply reply) {
     http::Response r;
     r.body = metrics.render();
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     reply(std::move(r));
-  });
+  }, kernel("metrics"));
 }
 
 } // namespace tmfd::app

@@ -3,6 +3,7 @@
 #include <tmfd/module.hpp>
 
 #include "delivery/delivery_service.hpp"
+#include "http/filter_chain.hpp"
 #include "observability/health_checks.hpp"
 #include "observability/metric_registry.hpp"
 #include "reaction/reaction_service.hpp"
@@ -15,9 +16,10 @@ public:
   ModuleContextImpl(std::string name, const json::object& config, Resources& resources,
                     http::RouteRegistry& routes, EventBus& bus, store::Database& db,
                     delivery::DeliveryService& delivery, observability::MetricRegistry& metrics,
-                    observability::HealthChecks& health, reaction::ReactionService& reactions)
+                    observability::HealthChecks& health, reaction::ReactionService& reactions,
+                    http::FilterChain& filters)
       : name_(std::move(name)), config_(config), resources_(resources), routes_(routes), bus_(bus), db_(db),
-        delivery_(delivery), metrics_(metrics), health_(health), reactions_(reactions) {}
+        delivery_(delivery), metrics_(metrics), health_(health), reactions_(reactions), filters_(filters) {}
 
   const std::string& module_name() const override { return name_; }
   const json::object& config() const override { return config_; }
@@ -35,6 +37,9 @@ public:
   // --- Stateful modules ---
   Reactions& reactions() override { return reactions_; }
 
+  // --- The HTTP filter chain ---
+  void add_filter(http::FilterSpec spec) override { filters_.add(std::move(spec)); }
+
 private:
   std::string name_;
   const json::object& config_;
@@ -46,6 +51,7 @@ private:
   observability::MetricRegistry& metrics_;
   observability::HealthChecks& health_;
   reaction::ReactionService& reactions_;
+  http::FilterChain& filters_;
 };
 
 } // namespace tmfd::app

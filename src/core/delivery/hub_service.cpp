@@ -99,28 +99,31 @@ std::string HubService::href(const HubRecord& record) const {
 
 void HubService::serve(const std::string& hub_path, std::vector<std::string> domains) {
   using http::Method;
+  // What each route is, for the front's filters: the hub's API when it serves one, kind "hub".
+  const std::string api = domains.size() == 1 ? domains.front() : std::string();
+  auto info = [&api](const char* operation) { return http::RouteInfo{api, "hub", operation, false}; };
   auto scope = std::make_shared<Scope>(Scope{hub_path, std::move(domains), {}, {}});
   routes_.add(Method::Post, hub_path, [this, scope](http::Request& r, http::Reply reply) {
     create(r, std::move(reply), *scope);
-  });
-  routes_.add(Method::Get, hub_path, [this, hub_path](http::Request& r, http::Reply reply) { list(hub_path, r, std::move(reply)); });
+  }, info("create"));
+  routes_.add(Method::Get, hub_path, [this, hub_path](http::Request& r, http::Reply reply) { list(hub_path, r, std::move(reply)); }, info("list"));
   routes_.add(Method::Get, hub_path + "/{id}", [this, hub_path](http::Request& r, http::Reply reply) {
     get(hub_path, std::string(r.param("id")), std::move(reply));
-  });
+  }, info("get"));
   routes_.add(Method::Delete, hub_path + "/{id}", [this, hub_path](http::Request& r, http::Reply reply) {
     remove(hub_path, std::string(r.param("id")), r.correlation_id, std::move(reply));
-  });
+  }, info("delete"));
   routes_.add(Method::Get, hub_path + "/{id}/deadLetter", [this, hub_path](http::Request& r, http::Reply reply) {
     dead_letters(hub_path, std::string(r.param("id")), r, std::move(reply));
-  });
+  }, info("listDeadLetters"));
   routes_.add(Method::Post, hub_path + "/{id}/deadLetter/replay", [this, hub_path](http::Request& r, http::Reply reply) {
     replay(hub_path, std::string(r.param("id")), std::nullopt, r.correlation_id, std::move(reply));
-  });
+  }, info("replayDeadLetters"));
   routes_.add(Method::Post, hub_path + "/{id}/deadLetter/{sequence}/replay",
               [this, hub_path](http::Request& r, http::Reply reply) {
                 replay(hub_path, std::string(r.param("id")), std::string(r.param("sequence")), r.correlation_id,
                        std::move(reply));
-              });
+              }, info("replayDeadLetter"));
 }
 
 void HubService::serve_topic(const std::string& hub_path,
@@ -141,28 +144,29 @@ void HubService::serve_topic(const std::string& hub_path,
     return Scope{replace_param(hub_path, topic_param, topic), {}, topic, *filter};
   };
   const auto item = hub_path + "/{hubId}";
+  auto info = [](const char* operation) { return http::RouteInfo{"", "topicHub", operation, false}; };
   routes_.add(Method::Post, hub_path, [this, resolve](http::Request& r, http::Reply reply) {
     create(r, std::move(reply), resolve(r));
-  });
+  }, info("create"));
   routes_.add(Method::Get, hub_path, [this, resolve](http::Request& r, http::Reply reply) {
     list(resolve(r).hub_path, r, std::move(reply));
-  });
+  }, info("list"));
   routes_.add(Method::Get, item, [this, resolve](http::Request& r, http::Reply reply) {
     get(resolve(r).hub_path, std::string(r.param("hubId")), std::move(reply));
-  });
+  }, info("get"));
   routes_.add(Method::Delete, item, [this, resolve](http::Request& r, http::Reply reply) {
     remove(resolve(r).hub_path, std::string(r.param("hubId")), r.correlation_id, std::move(reply));
-  });
+  }, info("delete"));
   routes_.add(Method::Get, item + "/deadLetter", [this, resolve](http::Request& r, http::Reply reply) {
     dead_letters(resolve(r).hub_path, std::string(r.param("hubId")), r, std::move(reply));
-  });
+  }, info("listDeadLetters"));
   routes_.add(Method::Post, item + "/deadLetter/replay", [this, resolve](http::Request& r, http::Reply reply) {
     replay(resolve(r).hub_path, std::string(r.param("hubId")), std::nullopt, r.correlation_id, std::move(reply));
-  });
+  }, info("replayDeadLetters"));
   routes_.add(Method::Post, item + "/deadLetter/{sequence}/replay", [this, resolve](http::Request& r, http::Reply reply) {
     replay(resolve(r).hub_path, std::string(r.param("hubId")), std::string(r.param("sequence")), r.correlation_id,
            std::move(reply));
-  });
+  }, info("replayDeadLetter"));
 }
 
 void HubService::create(const http::Request& request, http::Reply reply, Scope scope) {

@@ -7,7 +7,9 @@
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
+#include "observability/access_log.hpp"
 #include "observability/metrics.hpp"
+#include "observability/utc_clock.hpp"
 #include "resource/ids_and_time.hpp"
 
 namespace tmfd::http {
@@ -29,21 +31,24 @@ Response error_response(int status, const std::string& code, const std::string& 
 
 } // namespace
 
-void Front::dispatch(Request& req, Reply reply) {
-  if (!acceptable_correlation_id(req.correlation_id)) req.correlation_id = resource::new_uuid();
-  log::CorrelationScope scope(req.correlation_id);
-  req.context.correlation_id = req.correlation_id;
-  req.context.received_at = resource::now_iso8601();
-  const auto started = std::chrono::steady_clock::now();
+namespace {
 
-  // HEAD is answered as GET; the transport leaves the body out.
-  auto match = router_.match(req.method == Method::Head ? Method::Get : req.method, req.path, req.path_params);
-  observability::RouteMetrics* metrics = match.route ? match.route->metrics : router_.unmatched(req.method);
+// What the reply of one request needs once the handler answers, on whichever thread: one
+// allocation per request, shared by the wrapper the handler gets and the error paths here.
+struct Exchange {
+  Reply reply;
+  observability::RouteMetrics* metrics;
+  std::chrono::steady_clock::time_point started;
+  bool access_log;
+  Method method;
+  std::string correlation_id;
+  std::string path;
+  std::atomic<bool> replied{false};
 
-  // Wraps the reply with what every response gets: the correlation id, metrics, access log.
-  auto finish = [reply = std::move(reply), metrics, started, access_log = access_log_,
-                 corr = req.correlation_id, method = req.method, path = req.path](Response r) {
-    r.headers.emplace_back("X-Correlation-ID", corr);
+  // Exactly one reply reaches the connection, even if a handler answered and then threw.
+  void send(Response r) {
+    if (replied.exchange(true, std::memory_order_acq_rel)) return;
+    r.headers.emplace_back("X-Correlation-ID", correlation_id);
     // Every 503 is a passing condition (a locked or failing store, a drain): say when to retry.
     if (r.status == 503 && std::none_of(r.headers.begin(), r.headers.end(),
                                         [](const Header& h) { return h.first == "Retry-After"; }))
@@ -53,44 +58,54 @@ void Front::dispatch(Request& req, Reply reply) {
       if (r.status >= 0 && r.status < 600) metrics->by_status[static_cast<std::size_t>(r.status)].fetch_add(1, std::memory_order_relaxed);
       metrics->latency_seconds.observe(seconds);
     }
-    if (access_log) {
-      log::CorrelationScope s(corr);
-      const auto micros = static_cast<std::int64_t>(seconds * 1e6);
-      log::info("access", "request",
-                {{"method", to_string(method)}, {"path", path}, {"status", r.status}, {"duration_us", micros}});
-    }
+    if (access_log)
+      observability::write_access_line(correlation_id, to_string(method), path, r.status,
+                                       static_cast<std::int64_t>(seconds * 1e6));
     reply(std::move(r));
-  };
+  }
+};
+
+} // namespace
+
+void Front::dispatch(Request& req, Reply reply) {
+  if (!acceptable_correlation_id(req.correlation_id)) req.correlation_id = resource::new_uuid();
+  log::CorrelationScope scope(req.correlation_id);
+  req.context.correlation_id = req.correlation_id;
+  observability::assign_now_iso8601(req.context.received_at);
+  const auto started = std::chrono::steady_clock::now();
+
+  // HEAD is answered as GET; the transport leaves the body out.
+  auto match = router_.match(req.method == Method::Head ? Method::Get : req.method, req.path, req.path_params);
+  auto exchange = std::make_shared<Exchange>();
+  exchange->reply = std::move(reply);
+  exchange->metrics = match.route ? match.route->metrics : router_.unmatched(req.method);
+  exchange->started = started;
+  exchange->access_log = access_log_;
+  exchange->method = req.method;
+  exchange->correlation_id = req.correlation_id;
+  if (access_log_) exchange->path = req.path;  // only the access log needs it
 
   if (!match.route) {
     if (match.path_known) {
       auto r = error_response(405, "METHOD_NOT_ALLOWED", "Method not allowed",
                               std::string(to_string(req.method)) + " is not allowed on " + req.path);
       r.headers.emplace_back("Allow", match.allow);
-      return finish(std::move(r));
+      return exchange->send(std::move(r));
     }
-    return finish(error_response(404, "NOT_FOUND", "Not found", "no resource at " + req.path));
+    return exchange->send(error_response(404, "NOT_FOUND", "Not found", "no resource at " + req.path));
   }
 
-  // The handler may answer now or later (writes answer after commit); errors thrown before it
-  // hands the reply on are answered here.
-  // Exactly one reply reaches the connection, even if a handler answered and then threw.
-  struct Once {
-    explicit Once(decltype(finish) f) : send(std::move(f)) {}
-    std::atomic<bool> replied{false};
-    decltype(finish) send;
-    void operator()(Response r) {
-      if (!replied.exchange(true)) send(std::move(r));
-    }
-  };
-  auto once = std::make_shared<Once>(std::move(finish));
+  // The filters, then the handler. The handler may answer now or later (writes answer after
+  // commit); errors thrown before it hands the reply on are answered here.
   try {
-    match.route->handler(req, [once](Response r) { (*once)(std::move(r)); });
+    if (filters_ && !filters_->empty())
+      if (auto answer = filters_->run(req, match.route->info)) return exchange->send(std::move(*answer));
+    match.route->handler(req, [exchange](Response r) { exchange->send(std::move(r)); });
   } catch (const ApiError& e) {
-    (*once)(Response::json(e.http_status(), e.body()));
+    exchange->send(Response::json(e.http_status(), e.body()));
   } catch (const std::exception& e) {
     log::error("http", "handler failed", {{"path", req.path}, {"error", e.what()}});
-    (*once)(error_response(500, "INTERNAL_ERROR", "Internal error", "the request could not be processed"));
+    exchange->send(error_response(500, "INTERNAL_ERROR", "Internal error", "the request could not be processed"));
   }
 }
 

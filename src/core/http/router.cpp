@@ -43,7 +43,7 @@ Router::Router(observability::Metrics& metrics) : metrics_(metrics) {
     unmatched_[i] = &metrics_.route("(unmatched)", std::string(to_string(static_cast<Method>(i))));
 }
 
-void Router::add(Method method, std::string pattern, Handler handler) {
+void Router::add(Method method, std::string pattern, Handler handler, RouteInfo info) {
   Node* node = &root_;
   std::vector<std::string> names;
   bool ok = for_each_segment(pattern, [&](std::string_view seg) {
@@ -64,7 +64,7 @@ void Router::add(Method method, std::string pattern, Handler handler) {
   auto& slot = node->routes[static_cast<std::size_t>(method)];
   if (slot) throw std::invalid_argument("route added twice: " + std::string(to_string(method)) + " " + pattern);
   auto* rm = &metrics_.route(pattern, std::string(to_string(method)));
-  slot = std::make_unique<Route>(Route{method, std::move(pattern), std::move(handler), rm, std::move(names)});
+  slot = std::make_unique<Route>(Route{method, std::move(pattern), std::move(handler), rm, std::move(names), std::move(info)});
 }
 
 Router::Match Router::match(Method method, std::string_view path,

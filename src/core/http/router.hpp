@@ -23,6 +23,7 @@ struct Route {
   Handler handler;
   observability::RouteMetrics* metrics;
   std::vector<std::string> param_names;  // the names of this route's {param} segments, in order
+  RouteInfo info;                        // declared by whoever added the route
 };
 
 class Router final : public RouteRegistry {
@@ -30,7 +31,8 @@ public:
   explicit Router(observability::Metrics& metrics);
 
   // Throws std::invalid_argument for an empty segment, a malformed {param} or a route added twice.
-  void add(Method method, std::string pattern, Handler handler) override;
+  void add(Method method, std::string pattern, Handler handler, RouteInfo info) override;
+  using RouteRegistry::add;  // the overload without metadata
 
   struct Match {
     const Route* route = nullptr;  // null: see path_known

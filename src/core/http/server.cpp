@@ -7,9 +7,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
+
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
+#include "http/response_head.hpp"
 #include "observability/metrics.hpp"
 
 namespace tmfd::http {
@@ -139,6 +142,9 @@ private:
     if (!visible_ascii(std::string_view(target.data(), target.size())))
       return refuse(400, "BAD_REQUEST", "Bad request",
                     "the request target must be visible ASCII; percent-encode other bytes");
+    // A request without a body (most reads) is whole once its head is: handle it now rather
+    // than through one more read that would complete at once, posted, with a timer.
+    if (parser_->is_done()) return on_read({}, 0);
     stream_.expires_after(server_->limits.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -177,6 +183,7 @@ private:
     keep_alive_ = breq.keep_alive() && !server_->draining.load(std::memory_order_relaxed);
     head_ = breq.method() == bhttp::verb::head;
     version_ = breq.version();
+    bool seen_content_type = false, seen_correlation_id = false;
 
     Request req;
     req.method = method_of(breq.method());
@@ -184,30 +191,55 @@ private:
     auto q = target.find('?');
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-    if (auto it = breq.find(bhttp::field::content_type); it != breq.end()) req.content_type = std::string(it->value());
-    if (auto it = breq.find(bhttp::field::if_match); it != breq.end()) req.if_match.emplace(it->value());
-    if (auto it = breq.find("X-Correlation-ID"); it != breq.end()) req.correlation_id = std::string(it->value());
+    // Every field as a view into the parser's buffer, which lives until the next request on this
+    // connection is read (after this one is answered); the three fields of old are copied.
+    req.headers.reserve(16);
+    for (const auto& f : breq) {
+      const auto name_text = f.name_string();
+      const auto value_text = f.value();
+      const std::string_view name(name_text.data(), name_text.size());
+      const std::string_view value(value_text.data(), value_text.size());
+      req.headers.push_back({name, value});
+      // The first of each, as sent.
+      if (f.name() == bhttp::field::content_type) {
+        if (!seen_content_type) req.content_type = std::string(value);
+        seen_content_type = true;
+      } else if (f.name() == bhttp::field::if_match) {
+        if (!req.if_match) req.if_match.emplace(value);
+      } else if (!seen_correlation_id && header_name_equals(name, "X-Correlation-ID")) {
+        req.correlation_id = std::string(value);
+        seen_correlation_id = true;
+      }
+    }
     req.body = std::move(breq.body());
 
     server_->in_flight.fetch_add(1, std::memory_order_relaxed);
-    // The front guarantees one reply per request (it wraps every handler's reply).
+    // The front guarantees one reply per request (it wraps every handler's reply). A reply made
+    // on this connection's own strand (a read answered before the handler returned) is written
+    // at once; one from another thread (the store's writer, after a commit) is posted here.
+    // Posting every reply cost a queue hop and, often, waking another I/O thread.
     server_->dispatch(req, [self = shared_from_this()](Response r) {
+      if (self->on_own_strand()) return self->write(std::move(r));
       net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     });
   }
 
+  // True on the thread that runs this connection's strand, inside one of its handlers.
+  bool on_own_strand() {
+    const auto* strand = stream_.get_executor().target<net::strand<net::io_context::executor_type>>();
+    return strand && strand->running_in_this_thread();
+  }
+
   void write(Response r) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version_);
-    res->set(bhttp::field::server, "tmfd");
-    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res->set(k, v);
-    res->keep_alive(keep_alive_);
-    res->body() = std::move(r.body);
-    res->prepare_payload();
+    const std::size_t body_size = r.body.size();
+    write_response_head(head_text_, r, version_, keep_alive_, body_size);
+    body_text_ = std::move(r.body);
     // HEAD: the headers of the GET, Content-Length included, and no body.
-    if (head_) res->body().clear();
+    if (head_) body_text_.clear();
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_), net::buffer(body_text_)};
     stream_.expires_after(server_->limits.read_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+    net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->body_text_ = std::string();  // a large list's body must not stay with an idle connection
       self->server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
       if (ec || !self->keep_alive_) return self->close();
       self->read_header();
@@ -224,6 +256,8 @@ private:
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
+  std::string head_text_;  // the response being written: its head, reused across requests
+  std::string body_text_;  // and its body
   bool keep_alive_ = true;
   bool head_ = false;
   unsigned version_ = 11;

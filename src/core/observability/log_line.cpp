@@ -59,6 +59,11 @@ const char* level_name(log::Level l) {
 std::string format_text(const LogLine& l) {
   std::string line;
   line.reserve(160);
+  append_text(line, l);
+  return line;
+}
+
+void append_text(std::string& line, const LogLine& l) {
   line += l.time;
   line += ' ';
   line += level_name(l.level);
@@ -79,7 +84,6 @@ std::string format_text(const LogLine& l) {
     else
       line += v.to_string();
   }
-  return line;
 }
 
 std::string format_json(const LogLine& l) {

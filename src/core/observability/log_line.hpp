@@ -21,6 +21,8 @@ struct LogLine {
 const char* level_name(log::Level level);
 // `TIME LEVEL [component] message corr=… key=value…`; values with spaces or quotes are quoted.
 std::string format_text(const LogLine& line);
+// The same, appended to `out` (no allocation once `out` has grown).
+void append_text(std::string& out, const LogLine& line);
 // One JSON object; numbers and booleans stay JSON numbers and booleans.
 std::string format_json(const LogLine& line);
 

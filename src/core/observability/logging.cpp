@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "observability/access_log.hpp"
 #include "observability/log_line.hpp"
 #include "resource/ids_and_time.hpp"
 
@@ -57,7 +58,14 @@ log::Level parse_level(const std::string& name) {
   return log::Level::Info;
 }
 
+bool json_log_format() noexcept { return log::json_format.load(std::memory_order_relaxed); }
+
+void write_log_text(std::string_view text) { BOOST_LOG(log::source()) << text; }
+
+void prepare_log_output() { log::source(); }
+
 void init_logging(const LogOptions& options) {
+  flush_access_log();  // pending lines go where they were meant to
   namespace sinks = boost::log::sinks;
   using backend_t = sinks::text_ostream_backend;
   auto backend = boost::make_shared<backend_t>();

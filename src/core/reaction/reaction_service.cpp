@@ -150,7 +150,7 @@ void ReactionService::serve_admin(http::RouteRegistry& routes) {
       out.push_back(std::move(o));
     }
     reply(http::Response::json(200, json::serialize(out)));
-  });
+  }, http::RouteInfo{.api = "admin", .kind = "reaction", .operation = "list"});
   auto letters = [this](store::DeadLetterKind kind) {
     return [this, kind](http::Request& req, http::Reply reply) {
       const std::string name(req.param("name"));
@@ -169,8 +169,10 @@ void ReactionService::serve_admin(http::RouteRegistry& routes) {
       reply(std::move(resp));
     };
   };
-  routes.add(Method::Get, "/admin/reactions/{name}/deadLetter", letters(store::DeadLetterKind::Reaction));
-  routes.add(Method::Get, "/admin/timers/{name}/deadLetter", letters(store::DeadLetterKind::Timer));
+  routes.add(Method::Get, "/admin/reactions/{name}/deadLetter", letters(store::DeadLetterKind::Reaction),
+             http::RouteInfo{.api = "admin", .kind = "reaction", .operation = "listDeadLetters"});
+  routes.add(Method::Get, "/admin/timers/{name}/deadLetter", letters(store::DeadLetterKind::Timer),
+             http::RouteInfo{.api = "admin", .kind = "timer", .operation = "listDeadLetters"});
 }
 
 } // namespace tmfd::reaction

@@ -82,29 +82,33 @@ void Engine::register_routes(const Kind& k) {
   using http::Method;
   const Kind* kp = &k;  // Kind objects live as long as the engine
   const Operations& ops = k.kind.operations;
-  auto route = [&](Method m, const std::string& pattern, void (Engine::*handler)(const Kind&, http::Request&, http::Reply)) {
+  // Each route says what it is (API, kind, operation), for the front's filters (RBAC rules).
+  auto route = [&](Method m, const std::string& pattern, const char* operation,
+                   void (Engine::*handler)(const Kind&, http::Request&, http::Reply)) {
     routes_.add(m, pattern, [this, kp, handler](http::Request& r, http::Reply reply) {
       (this->*handler)(*kp, r, std::move(reply));
-    });
+    }, http::RouteInfo{k.kind.api, k.kind.collection, operation, false});
   };
   const auto item = k.collection_path + "/{id}";
-  if (ops.list) route(Method::Get, k.collection_path, &Engine::handle_list);
-  if (ops.create) route(Method::Post, k.collection_path, &Engine::handle_post);
-  if (ops.get) route(Method::Get, item, &Engine::handle_get);
-  if (ops.patch) route(Method::Patch, item, &Engine::handle_patch);
-  if (ops.remove) route(Method::Delete, item, &Engine::handle_delete);
+  if (ops.list) route(Method::Get, k.collection_path, "list", &Engine::handle_list);
+  if (ops.create) route(Method::Post, k.collection_path, "create", &Engine::handle_post);
+  if (ops.get) route(Method::Get, item, "get", &Engine::handle_get);
+  if (ops.patch) route(Method::Patch, item, "patch", &Engine::handle_patch);
+  if (ops.remove) route(Method::Delete, item, "delete", &Engine::handle_delete);
 }
 
 void Engine::register_admin_routes(const Kind& k) {
   // Read-only, under /admin: a module's own state is for operators to inspect, never to edit.
   const Kind* kp = &k;
   const std::string collection = "/admin" + k.collection_path;
-  routes_.add(http::Method::Get, collection, [this, kp](http::Request& r, http::Reply reply) {
-    handle_list(*kp, r, std::move(reply));
-  });
-  routes_.add(http::Method::Get, collection + "/{id}", [this, kp](http::Request& r, http::Reply reply) {
-    handle_get(*kp, r, std::move(reply));
-  });
+  routes_.add(
+      http::Method::Get, collection,
+      [this, kp](http::Request& r, http::Reply reply) { handle_list(*kp, r, std::move(reply)); },
+      http::RouteInfo{.api = k.kind.api, .kind = k.kind.collection, .operation = "list"});
+  routes_.add(
+      http::Method::Get, collection + "/{id}",
+      [this, kp](http::Request& r, http::Reply reply) { handle_get(*kp, r, std::move(reply)); },
+      http::RouteInfo{.api = k.kind.api, .kind = k.kind.collection, .operation = "get"});
 }
 
 std::map<std::string, std::vector<std::string>> Engine::apis() const {

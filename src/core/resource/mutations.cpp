@@ -302,7 +302,8 @@ void Engine::add_action(const std::string& collection_path, ResourceAction actio
                         return reply(http::Response::json(outcome.error->http_status(), outcome.error->body()));
                       reply(http::Response::json(result->status, std::move(result->body)));
                     });
-              });
+              },
+              http::RouteInfo{.api = k.kind.api, .kind = k.kind.collection, .operation = shared->name});
 }
 
 } // namespace tmfd::resource

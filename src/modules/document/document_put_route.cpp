@@ -66,7 +66,7 @@ void add_put_route(http::RouteRegistry& routes, Resources& resources) {
       if (result.status == 200) response.headers.emplace_back("ETag", "\"" + std::to_string(result.version) + "\"");
       reply(std::move(response));
     });
-  });
+  }, http::RouteInfo{"document", "document", "replace"});
 }
 
 } // namespace tmfd::document

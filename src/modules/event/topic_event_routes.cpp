@@ -65,7 +65,7 @@ void add_topic_event_routes(http::RouteRegistry& routes, Resources& resources) {
     body["topic"] = json::object{{"id", topic_id}};
     resources.create(kEvents, std::move(body), req.correlation_id,
                      [reply = std::move(reply)](WriteResult r) { reply(created_response(std::move(r))); });
-  });
+  }, http::RouteInfo{"event", "event", "create"});
 
   routes.add(http::Method::Get, collection, [&resources](http::Request& req, http::Reply reply) {
     const std::string topic_id(req.param("id"));
@@ -84,7 +84,7 @@ void add_topic_event_routes(http::RouteRegistry& routes, Resources& resources) {
     resp.headers.emplace_back("X-Total-Count", std::to_string(page.total));
     resp.headers.emplace_back("X-Result-Count", std::to_string(page.bodies.size()));
     reply(std::move(resp));
-  });
+  }, http::RouteInfo{"event", "event", "list"});
 
   routes.add(http::Method::Get, collection + "/{eventId}", [&resources](http::Request& req, http::Reply reply) {
     const std::string topic_id(req.param("id"));
@@ -103,7 +103,7 @@ void add_topic_event_routes(http::RouteRegistry& routes, Resources& resources) {
     auto resp = http::Response::json(200, std::move(body));
     resp.headers.emplace_back("ETag", etag(found->version));
     reply(std::move(resp));
-  });
+  }, http::RouteInfo{"event", "event", "get"});
 }
 
 } // namespace tmfd::event

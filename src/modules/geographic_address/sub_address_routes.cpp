@@ -146,7 +146,7 @@ void add_sub_address_routes(http::RouteRegistry& routes, Resources& resources) {
     resp.headers.emplace_back("X-Total-Count", std::to_string(total));
     resp.headers.emplace_back("X-Result-Count", std::to_string(page.size()));
     reply(std::move(resp));
-  });
+  }, http::RouteInfo{kApi, "geographicSubAddress", "list"});
 
   routes.add(http::Method::Get, collection + "/{subId}", [&resources](http::Request& req, http::Reply reply) {
     const std::string address_id(req.param("id"));
@@ -162,7 +162,7 @@ void add_sub_address_routes(http::RouteRegistry& routes, Resources& resources) {
     }
     throw ApiError::not_found("GeographicSubAddress '" + sub_id + "' does not exist in GeographicAddress '" +
                               address_id + "'");
-  });
+  }, http::RouteInfo{kApi, "geographicSubAddress", "get"});
 }
 
 } // namespace tmfd::geographic_address

@@ -9,6 +9,7 @@
 #include <tmfd/event.hpp>
 #include <tmfd/health.hpp>
 #include <tmfd/http.hpp>
+#include <tmfd/http_filter.hpp>
 #include <tmfd/json.hpp>
 #include <tmfd/metrics.hpp>
 #include <tmfd/reactions.hpp>
@@ -46,6 +47,13 @@ public:
   // Durable reactions and timer handlers. Add them in start(); the kernel runs them once every
   // module is serving, and stops them before any module stops.
   virtual Reactions& reactions() = 0;
+
+  // --- The HTTP filter chain (tmfd/http_filter.hpp) ---
+  // Adds a filter that runs before the handler of every matched route (public routes only when
+  // spec.also_public), placed by spec.order. Add filters in start() or serving(): the chain is
+  // fixed once the HTTP port opens (std::logic_error after that; std::invalid_argument for a
+  // filter without a function or a name).
+  virtual void add_filter(http::FilterSpec spec) = 0;
 };
 
 class Module {
