@@ -382,6 +382,21 @@ private:
   std::uint16_t port_ = 0;
 };
 
+// `yaml` with storage.stuck_writer_seconds at its minimum, 1: /health/ready then shows when a
+// write has reached the writer thread and waits there (on the test's lock), i.e. is in flight.
+std::string with_stuck_writer_report(std::string yaml) {
+  const std::string storage = "storage:\n";
+  yaml.insert(yaml.find(storage) + storage.size(), "  stuck_writer_seconds: 1\n");
+  return yaml;
+}
+
+// Whether /health/ready reports the writer stuck (a write taken by it has waited over a second).
+bool writer_stuck(std::uint16_t port) {
+  HttpClient c(port);
+  auto r = c.get("/health/ready");
+  return r.status == 503 && r.body.find("\"writer\":\"stuck\"") != std::string::npos;
+}
+
 } // namespace
 
 TEST_CASE("a port already in use makes start-up fail with a message", "[binary][startup]") {
@@ -477,6 +492,7 @@ TEST_CASE("a request in flight when SIGTERM arrives is answered and kept", "[bin
   options.full_yaml = TmfdProcess::default_yaml("$DIR", true);
   const std::string storage = "storage:\n";
   options.full_yaml.insert(options.full_yaml.find(storage) + storage.size(), "  busy_timeout_ms: 60000\n");
+  options.full_yaml = with_stuck_writer_report(options.full_yaml);
   TmfdProcess p(options);
   {
     HttpClient warm(p.port());
@@ -490,13 +506,16 @@ TEST_CASE("a request in flight when SIGTERM arrives is answered and kept", "[bin
     HttpClient c(port);
     return c.post_json(kIndividuals, individual("Inflight", "Drain"));
   });
-  REQUIRE(pending.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout);
+  // In flight: the writer has taken the POST and waits on the lock (rather than: some time passed).
+  REQUIRE(eventually([&] { return writer_stuck(port); }, std::chrono::seconds(30)));
+  REQUIRE(pending.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);
 
   REQUIRE(::kill(p.pid(), SIGTERM) == 0);
   REQUIRE(eventually([&] { return p.log_text().find("signal received; draining") != std::string::npos; },
                      std::chrono::seconds(5)));
-  // Draining: the process waits for the request, which cannot finish while the lock is held.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Draining: the request cannot finish while the lock is held, so the process is still there. That
+  // it waits for the request (and does not just end) shows below: the 201 comes once the lock goes,
+  // and the process then exits 0 without "grace period over".
   CHECK(pending.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);
   CHECK(p.log_text().find("[app] stopped") == std::string::npos);
 
@@ -517,7 +536,12 @@ TEST_CASE("a request in flight when SIGTERM arrives is answered and kept", "[bin
 }
 
 TEST_CASE("the drain gives up after shutdown_grace_ms and the process still exits 0", "[binary][shutdown]") {
-  TmfdProcess p(with_server_keys("  shutdown_grace_ms: 200\n"));
+  TmfdOptions options = with_server_keys("  shutdown_grace_ms: 200\n");
+  // The write waits on the lock until the test lets go (not the default 5 s busy timeout), so the
+  // stuck writer is seen however slow the machine is.
+  options.full_yaml = with_stuck_writer_report(options.full_yaml);
+  options.full_yaml.insert(options.full_yaml.find("storage:\n") + 9, "  busy_timeout_ms: 60000\n");
+  TmfdProcess p(options);
   auto lock = std::make_unique<WriteLock>(p.database_path());
   const std::uint16_t port = p.port();
   auto pending = std::async(std::launch::async, [port]() -> int {
@@ -528,7 +552,9 @@ TEST_CASE("the drain gives up after shutdown_grace_ms and the process still exit
       return 0;  // closed without an answer
     }
   });
-  REQUIRE(pending.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout);
+  // In flight: the writer has taken the POST and waits on the lock.
+  REQUIRE(eventually([&] { return writer_stuck(port); }, std::chrono::seconds(30)));
+  REQUIRE(pending.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);
   REQUIRE(::kill(p.pid(), SIGTERM) == 0);
   CHECK(eventually([&] { return p.log_text().find("grace period over") != std::string::npos; },
                    std::chrono::seconds(5)));

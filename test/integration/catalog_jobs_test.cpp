@@ -25,8 +25,10 @@
 #include "http_helpers.hpp"
 #include "json_helpers.hpp"
 #include "outbox_reader.hpp"
+#include "small_disk.hpp"
 #include "spec_checks.hpp"
 #include "test_configs.hpp"
+#include "timing.hpp"
 #include "tmfd_process.hpp"
 
 using namespace tmfd::test;
@@ -762,6 +764,53 @@ TEST_CASE("catalog jobs: an export url outside the export directory is 400", "[c
   CHECK(!fs::exists(tmfd.dir() + "/imp/out.json"));
 }
 
+// The export checks that the whole document reached the disk before it reports success: on a
+// real disk that is full (a small tmpfs over the export folder), the job fails saying so, leaves
+// no partial file, and leaves an earlier export at the same name as it was.
+TEST_CASE("catalog jobs: an export to a full disk fails, leaves nothing half-written, and works once there is room",
+          "[catalog][jobs][export][errors][faults]") {
+  if (!SmallDisk::can_mount()) {
+    WARN("needs root to mount a small tmpfs (CI runs as root): skipped");
+    return;
+  }
+  TmfdProcess tmfd(jobs_options(true, true, true));
+  HttpClient c(tmfd.port());
+  SmallDisk disk(tmfd.dir() + "/exp", 1024 * 1024);
+  REQUIRE(disk.mounted());
+
+  // A first export while there is room: it is the document the failed export must not damage.
+  const std::string out = disk.dir() + "/catalog.json";
+  REQUIRE(str(finish(c, start_job(c, apis()[0], "exportJob", file_url(out))), "status") == "Succeeded");
+  const std::string first = read_text_file(out);
+  REQUIRE(first.size() > 8000);  // the demo catalog: a few pages of the disk
+  REQUIRE_NOTHROW(json::parse(first));
+
+  // Ballast leaves less room than half a document.
+  const std::string ballast = disk.dir() + "/ballast";
+  {
+    std::ofstream fill(ballast, std::ios::binary);
+    fill << std::string(disk.free_bytes() - first.size() / 2, 'b');
+  }
+  INFO("free after the ballast: " << disk.free_bytes() << " bytes");
+  REQUIRE(disk.free_bytes() < first.size());
+
+  for (const std::string& name : {std::string("catalog.json"), std::string("other.json")}) {
+    INFO(name);
+    auto failed = finish(c, start_job(c, apis()[1], "exportJob", file_url(disk.dir() + "/" + name)));
+    CHECK(str(failed, "status") == "Failed");
+    CHECK_THAT(str(failed, "errorLog"), Contains("could not write all of '" + name + "'") && Contains("disk is full"));
+    CHECK(!fs::exists(disk.dir() + "/" + name + ".partial"));
+  }
+  CHECK(read_text_file(out) == first);  // the earlier export, whole
+  CHECK(!fs::exists(disk.dir() + "/other.json"));
+
+  // Room again: the same export succeeds, so it was the disk that failed it.
+  fs::remove(ballast);
+  REQUIRE(str(finish(c, start_job(c, apis()[2], "exportJob", file_url(disk.dir() + "/other.json"))), "status") ==
+          "Succeeded");
+  CHECK(json::parse(read_text_file(disk.dir() + "/other.json")) == json::parse(first));
+}
+
 // ---------------------------------------------------------------------------------------------
 // tmfd import (the command line)
 // ---------------------------------------------------------------------------------------------
@@ -931,13 +980,11 @@ TEST_CASE("catalog jobs: an import committed during shutdown is not run a second
   {
     HttpClient c(tmfd.port());
     job = start_job(c, apis()[2], "importJob", file_url(tmfd.dir() + "/imp/big.json"));
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (str(as_object(c.get(str(job, "href"))), "status") == "Not Started" &&
-           std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  // Let the worker read the document and hand the import to the writer, then stop.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Stop once the worker has read the document and handed the import to the writer (it logs so
+  // right before), not after some time that a slow machine may not have reached.
+  REQUIRE(eventually([&] { return tmfd.log_text().find("import handed to the writer") != std::string::npos; },
+                     std::chrono::seconds(30)));
   REQUIRE(tmfd.stop() == 0);
   const std::string left = sql(tmfd.database_path(),
                                "SELECT json_extract(body, '$.status') FROM r_resourceCatalog_importJob WHERE id = '" +

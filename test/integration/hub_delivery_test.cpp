@@ -7,8 +7,9 @@
 // eventId when re-sent), in change order per resource, across restarts and crashes of tmfd; an
 // event that keeps failing is dead-lettered and delivery goes on.
 //
-// Tests poll with deadlines and never assert on elapsed time. A few checks that something does
-// NOT happen wait a little (well over the configured backoff) before looking.
+// Tests poll with deadlines and never assert on elapsed time. Checks that something does NOT
+// happen never just wait a while: they look once the server shows it is done (a hub idle with
+// nothing pending, a deleted hub's worker gone) and the receiver has read all that was sent.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -53,9 +54,6 @@ const std::string kOrganizations = kPartyBase + "/organization";
 // machine is shared. Only a failing test waits that long.
 constexpr auto kDeliveryWait = 60s;
 constexpr auto kShortWait = 20s;
-// Long enough for several retries at the configured backoff (backoff_max_ms: 200), to check
-// that something does not happen.
-constexpr auto kQuietPeriod = 1500ms;
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -161,6 +159,30 @@ std::string metrics(HttpClient& c) {
 // The value of a per-hub metric, -1 when absent.
 double hub_metric(HttpClient& c, const std::string& name, const std::string& hub_id) {
   return metric_value(metrics(c), name + "{hub=\"" + hub_id + "\"}");
+}
+
+// Hub delivery workers running in tmfd: one per hub, and a deleted hub's until it has ended.
+double hub_workers(HttpClient& c) { return metric_value(metrics(c), "tmfd_hub_workers"); }
+
+// Waits until a deleted hub is gone for good, REQUIRing it: its worker has ended (the workers are
+// down to `workers_left`), so tmfd sends nothing more for it, and the receiver has read all the
+// worker sent before: no connection is open but those that carried requests to `live_target`, a
+// hub that is still registered and idle.
+void require_hub_gone(HttpClient& c, const CallbackReceiver& rx, double workers_left, const std::string& live_target) {
+  const bool ended = eventually([&] { return hub_workers(c) == workers_left; }, kShortWait);
+  INFO("tmfd_hub_workers " << hub_workers(c) << ", expected " << workers_left);
+  REQUIRE(ended);
+  const bool drained = eventually(
+      [&] {
+        std::set<std::size_t> live;
+        for (const auto& r : rx.received())
+          if (r.target == live_target) live.insert(r.connection);
+        for (auto serial : rx.open_connections())
+          if (!live.count(serial)) return false;
+        return true;
+      },
+      kShortWait);
+  REQUIRE(drained);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -636,7 +658,14 @@ TEST_CASE("delivery: a hub gets the events of its own API only", "[delivery]") {
       },
       Clock::now() + kDeliveryWait);
   REQUIRE(all_in);
-  std::this_thread::sleep_for(kQuietPeriod);  // anything wrongly scoped would have come by now
+  // Each hub is idle with nothing pending: it has passed every event above (all committed before
+  // their 201), and sent and had answered any it took in scope, wrongly or not. The receiver marks
+  // a request answered a moment after writing the answer: wait for that too.
+  REQUIRE(rx.wait_until(
+      [](const auto& received) {
+        return std::all_of(received.begin(), received.end(), [](const auto& r) { return r.answered; });
+      },
+      Clock::now() + kShortWait));
   const auto all = rx.received();
 
   auto collections = [&](const std::string& target) {
@@ -1046,13 +1075,15 @@ TEST_CASE("delivery: a deleted hub gets nothing more", "[delivery]") {
   require_all_accepted(rx, "/one", first);
   require_all_accepted(rx, "/two", first);
 
+  REQUIRE(hub_workers(c) == 2);
+
   SECTION("caught up") {
     REQUIRE(c.request("DELETE", kPartyHub + "/" + one).status == 204);
     Changes second;
     create_individual(c, second, "second-v0");
     require_all_accepted(rx, "/two", second);
     require_idle(c, kPartyBase, two);
-    std::this_thread::sleep_for(kQuietPeriod);
+    require_hub_gone(c, rx, 1, "/two");
     const auto all = rx.received();
     CHECK(count_if_target(all, "/one", [](const auto&) { return true; }) == 1);
   }
@@ -1067,11 +1098,17 @@ TEST_CASE("delivery: a deleted hub gets nothing more", "[delivery]") {
     rename_individual(c, second, id, "second-v1");
     wait_attempts(rx, "/one", 3, [](const auto& r) { return r.status == 503; }, "3 failures at /one");
     REQUIRE(c.request("DELETE", kPartyHub + "/" + one).status == 204);
-    std::this_thread::sleep_for(kQuietPeriod);  // an attempt already under way may still land
-    const std::size_t settled = count_if_target(rx.received(), "/one", [](const auto&) { return true; });
-    std::this_thread::sleep_for(kQuietPeriod);
-    CHECK(count_if_target(rx.received(), "/one", [](const auto&) { return true; }) == settled);
     require_all_accepted(rx, "/two", second);
+    require_idle(c, kPartyBase, two);
+    // The retries stop: the worker ends (an attempt already under way may still land before).
+    require_hub_gone(c, rx, 1, "/two");
+    const std::size_t settled = count_if_target(rx.received(), "/one", [](const auto&) { return true; });
+    // A later change reaches the live hub, and still nothing more reaches the deleted one.
+    Changes third;
+    create_individual(c, third, "third-v0");
+    require_all_accepted(rx, "/two", third);
+    require_idle(c, kPartyBase, two);
+    CHECK(count_if_target(rx.received(), "/one", [](const auto&) { return true; }) == settled);
   }
   check_typed_error_response(c.get(kPartyHub + "/" + one), 404, kTmf632);
   CHECK(as_array(c.get(kPartyHub)).size() == 1);

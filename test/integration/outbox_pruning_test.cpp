@@ -3,12 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <string>
-#include <thread>
 
 #include <boost/json.hpp>
 
 #include "callback_receiver.hpp"
 #include "http_client.hpp"
+#include "http_helpers.hpp"
 #include "outbox_reader.hpp"
 #include "timing.hpp"
 #include "tmfd_process.hpp"
@@ -34,6 +34,21 @@ void create_individuals(HttpClient& client, int n) {
   }
 }
 
+// Pruning passes tmfd has finished so far.
+double prune_passes(HttpClient& client) {
+  auto r = client.get("/metrics");
+  REQUIRE(r.status == 200);
+  return metric_value(r.body, "tmfd_outbox_prune_passes_total");
+}
+
+// Waits until two more pruning passes have finished than when called: at least one of them began
+// after the call, and saw everything committed before it.
+void wait_for_a_later_prune_pass(HttpClient& client) {
+  const double before = prune_passes(client);
+  REQUIRE(before >= 0);
+  REQUIRE(eventually([&] { return prune_passes(client) >= before + 2; }, 20s));
+}
+
 } // namespace
 
 TEST_CASE("the outbox is pruned behind the slowest hub, never ahead of it", "[delivery][pruning]") {
@@ -45,8 +60,9 @@ TEST_CASE("the outbox is pruned behind the slowest hub, never ahead of it", "[de
   REQUIRE(hub.status == 201);
   create_individuals(client, 5);
 
-  // Many pruning intervals pass; the hub has delivered nothing, so every entry must stay.
-  std::this_thread::sleep_for(500ms);
+  // Pruning has run since the events were written; the hub has delivered nothing, so every entry
+  // must stay.
+  wait_for_a_later_prune_pass(client);
   CHECK(read_outbox(tmfd).size() == 5);
 
   receiver.start();
@@ -59,6 +75,6 @@ TEST_CASE("delivered outbox entries stay for the retention period", "[delivery][
   TmfdProcess tmfd(options);
   HttpClient client(tmfd.port());
   create_individuals(client, 3);  // no consumer at all: only the retention keeps them
-  std::this_thread::sleep_for(500ms);
+  wait_for_a_later_prune_pass(client);
   CHECK(read_outbox(tmfd).size() == 3);
 }

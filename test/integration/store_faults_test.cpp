@@ -4,7 +4,6 @@
 // nothing half-written, and service back once the fault clears, without a restart.
 #include <catch2/catch.hpp>
 
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include "http_client.hpp"
 #include "http_helpers.hpp"
 #include "json_helpers.hpp"
+#include "small_disk.hpp"
 #include "tmfd_process.hpp"
 
 using namespace tmfd::test;
@@ -31,24 +31,6 @@ void write_fault(const std::string& control_file, const std::string& word) { std
 
 // Every individual of family `family` in the store, as the API lists them.
 std::size_t stored(HttpClient& c, const std::string& family) { return total_count(c, kIndividuals, "familyName=" + family); }
-
-// A small tmpfs mounted for one test (tmfd's database on a disk that really fills up).
-class SmallDisk {
-public:
-  explicit SmallDisk(std::size_t bytes) : dir_(make_temp_dir()) {
-    mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, ("size=" + std::to_string(bytes)).c_str()) == 0;
-  }
-  ~SmallDisk() {
-    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
-    remove_temp_dir(dir_);
-  }
-  bool mounted() const { return mounted_; }
-  const std::string& dir() const { return dir_; }
-
-private:
-  std::string dir_;
-  bool mounted_ = false;
-};
 
 } // namespace
 

@@ -146,7 +146,8 @@ bool CallbackReceiver::running() const {
 }
 
 void CallbackReceiver::listen_now() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  // Non-blocking for accept_loop(), which accepts only after poll() and with the lock held.
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) throw std::runtime_error("callback receiver: socket() failed");
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -235,18 +236,19 @@ void CallbackReceiver::accept_loop(int listen_fd) {
     pollfd p{listen_fd, POLLIN, 0};
     int n = ::poll(&p, 1, 50);
     if (n <= 0) continue;
-    int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto c = std::make_shared<Connection>();
-    c->fd = fd;
     {
+      // Accepted and listed under the lock, so that open_connections() sees every connection
+      // either waiting to be accepted or listed.
       std::lock_guard lock(mutex_);
-      if (stopping_) {
-        ::close(fd);
-        return;
-      }
+      if (stopping_) return;
+      // The listening socket is non-blocking: a connection reset since the poll() cannot keep this
+      // waiting with the lock held.
+      int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      auto c = std::make_shared<Connection>();
+      c->fd = fd;
       c->serial = ++connection_serial_;
       ++accepted_connections_;
       connections_.push_back(c);
@@ -412,6 +414,18 @@ std::vector<ReceivedRequest> CallbackReceiver::failed() const {
 std::size_t CallbackReceiver::count() const {
   std::lock_guard lock(mutex_);
   return accepted_count_;
+}
+
+std::vector<std::size_t> CallbackReceiver::open_connections() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::size_t> open;
+  if (listen_fd_ >= 0) {
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 0) > 0) open.push_back(0);  // one waits to be accepted
+  }
+  for (const auto& c : connections_)
+    if (!c->finished) open.push_back(c->serial);
+  return open;
 }
 
 std::size_t CallbackReceiver::attempts() const {

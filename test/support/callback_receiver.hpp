@@ -121,6 +121,10 @@ public:
   std::size_t count() const;                      // requests answered (written) 2xx
   std::size_t attempts() const;                   // every request read
   std::size_t connections_accepted() const;
+  // The serials of the connections not closed yet by their peer, and 0 if one waits to be
+  // accepted. Once a sender has closed its connections, every request it sent is recorded when
+  // none of them is listed any more.
+  std::vector<std::size_t> open_connections() const;
   // The distinct event ids of the requests answered 2xx.
   std::set<std::string> accepted_event_ids() const;
 

@@ -81,7 +81,10 @@ void DeliveryService::prune_once() {
   std::int64_t upto = old_enough;
   if (auto hubs = hubs_.min_stored_cursor()) upto = std::min(upto, *hubs);
   if (auto streams = streams_.min_stored_cursor()) upto = std::min(upto, *streams);
-  if (upto <= pruned_upto_) return;  // nothing new to delete: no write at all
+  if (upto <= pruned_upto_) {  // nothing new to delete: no write at all
+    metrics_.outbox_prune_passes.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   pruned_upto_ = upto;
   {
     std::lock_guard lock(prune_mutex_);
@@ -101,6 +104,7 @@ void DeliveryService::prune_once() {
     }
     std::lock_guard lock(prune_mutex_);
     prune_in_flight_ = false;
+    metrics_.outbox_prune_passes.fetch_add(1, std::memory_order_relaxed);
   };
   db_.submit(std::move(job));
 }

@@ -289,8 +289,10 @@ struct HubDispatcher::Impl {
       std::lock_guard lock(running_mutex);
       ++running;
     }
+    metrics.hub_workers.fetch_add(1, std::memory_order_relaxed);
     asio::co_spawn(io, run_worker(w), [this, w](std::exception_ptr error) {
       if (error) log::error("delivery", "hub worker ended unexpectedly", {{"hub", w->hub.id}});
+      metrics.hub_workers.fetch_sub(1, std::memory_order_relaxed);
       std::lock_guard lock(running_mutex);
       --running;
       running_changed.notify_all();

@@ -107,6 +107,10 @@ std::string Metrics::render() const {
   writer_group_size.render(out, "tmfd_store_writer_group_size", "");
   gauge("tmfd_outbox_pruned_total", "Outbox entries deleted after every consumer passed them.", "counter",
         outbox_pruned.load());
+  gauge("tmfd_outbox_prune_passes_total", "Outbox pruning passes done (whether or not they deleted anything).",
+        "counter", outbox_prune_passes.load());
+  gauge("tmfd_hub_workers", "Hub delivery workers running (a deleted hub's until it has stopped).", "gauge",
+        hub_workers.load());
   out += "# HELP tmfd_delivery_lag_seconds Time from an event's commit to its hub callback's 2xx answer.\n"
          "# TYPE tmfd_delivery_lag_seconds histogram\n";
   delivery_lag_seconds.render(out, "tmfd_delivery_lag_seconds", "");

@@ -52,6 +52,12 @@ public:
   // Hub callbacks: time from an event's commit to its callback's 2xx answer.
   Histogram delivery_lag_seconds;
   std::atomic<std::uint64_t> outbox_pruned{0};
+  // Pruning passes finished (whether they deleted anything): after two more, a pass that began
+  // after a given moment has decided (tests use it to see that something was not pruned).
+  std::atomic<std::uint64_t> outbox_prune_passes{0};
+  // Hub delivery workers running: one per hub, from its registration (or start-up) until its
+  // worker has ended after the hub's deletion; a deleted hub's worker sends nothing more once gone.
+  std::atomic<std::int64_t> hub_workers{0};
 
   // Adds lines written after the built-in ones (per-hub and per-consumer figures whose label
   // sets change at run time). The function must append complete exposition lines.

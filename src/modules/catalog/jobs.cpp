@@ -1,5 +1,11 @@
 #include "jobs.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -33,6 +39,43 @@ std::string now_utc() {
   std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
   return buf;
+}
+
+// Writes `text` to a new file at `path` and makes sure all of it reached the file: every write()
+// (short writes resumed), fsync() (where a full disk or an I/O error may show up only now, e.g.
+// on NFS or with delayed allocation), close(), and finally the file's size. A stream's state
+// after close() would miss the last two. On failure the file is removed and the error names it
+// as `shown`.
+void write_whole_file(const std::string& path, const std::string& text, const std::string& shown) {
+  auto fail = [&](const std::string& what, int error) {
+    ::unlink(path.c_str());
+    std::string why = std::strerror(error);
+    if (error == ENOSPC || error == EDQUOT) why += ": the disk is full";
+    throw std::runtime_error("could not write all of '" + shown + "' (" + what + ": " + why + ")");
+  };
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create '" + shown + "' in the export directory: " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : EIO;
+      ::close(fd);
+      fail("write", error);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    fail("fsync", error);
+  }
+  if (::close(fd) != 0) fail("close", errno);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) fail("stat", errno);
+  if (static_cast<std::size_t>(st.st_size) != text.size())
+    fail("size " + std::to_string(st.st_size) + " of " + std::to_string(text.size()) + " bytes", EIO);
 }
 
 CatalogKind job_kind(const std::string& base, const std::string& api, const char* collection, const char* type,
@@ -204,6 +247,8 @@ std::string JobRunner::import_from(const std::string& url, const std::string& co
   auto entries = catalog::document_entries(parse_object(text.str()));
   std::promise<ImportOutcome> promise;
   auto outcome_future = promise.get_future();
+  // Also what tests wait for to stop tmfd while an import is in the writer's hands.
+  log::info("catalog", "import handed to the writer", {{"entries", entries.size()}});
   resources_.import(std::move(entries), correlation_id,
                     [&promise](ImportOutcome o) { promise.set_value(std::move(o)); });
   auto outcome = outcome_future.get();
@@ -225,19 +270,10 @@ std::string JobRunner::export_to(const std::string& url) {
   std::error_code ec;
   if (!fs::is_directory(target.parent_path(), ec))
     throw std::runtime_error("the folder of '" + shown + "' does not exist in the export directory");
-  // Write beside, then rename: a reader never sees half a document. The stream is checked after
-  // the close, so a full disk is reported instead of a short file.
+  // Write beside, then rename: a reader never sees half a document, and a failed export leaves
+  // nothing behind.
   const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot create '" + shown + "' in the export directory");
-    out << json::serialize(document);
-    out.close();
-    if (!out) {
-      fs::remove(partial, ec);
-      throw std::runtime_error("could not write all of '" + shown + "' (is the disk full?)");
-    }
-  }
+  write_whole_file(partial, json::serialize(document), shown);
   fs::rename(partial, target, ec);
   if (ec) {
     fs::remove(partial, ec);

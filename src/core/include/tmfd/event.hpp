@@ -32,6 +32,9 @@ public:
   // Returns a subscription id. The handler runs on the bus thread; it must not block for long.
   // Exceptions it throws are logged and do not stop delivery to others.
   virtual std::uint64_t subscribe(std::string subscriber_name, EventHandler handler) = 0;
+  // Once it returns, the handler is not running and is never called again, so what it uses may be
+  // freed (it waits for a handler running on the bus thread). Called from inside a handler, it
+  // returns at once: a handler cannot wait for itself.
   virtual void unsubscribe(std::uint64_t subscription_id) = 0;
 };
 
