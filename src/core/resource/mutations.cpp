@@ -12,6 +12,7 @@
 #include "resource/http_glue.hpp"
 #include "resource/ids_and_time.hpp"
 #include "resource/patch.hpp"
+#include "resource/query.hpp"
 #include "resource/rules.hpp"
 
 namespace tmfd::resource {
