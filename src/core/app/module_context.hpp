@@ -2,6 +2,9 @@
 // What a module receives while it starts: its validated config block and the kernel's services.
 #include <tmfd/module.hpp>
 
+#include <memory>
+
+#include "app/service_registry.hpp"
 #include "delivery/delivery_service.hpp"
 #include "observability/health_checks.hpp"
 #include "observability/metric_registry.hpp"
@@ -31,6 +34,14 @@ public:
   metrics::Registry& metrics() override { return metrics_; }
   void add_health_check(HealthCheck check) override { health_.add(std::move(check)); }
 
+  // --- Module services ------------------------------------------------------------------------
+  // Set by the kernel before the module starts (a context without one has no services to give).
+  void set_services(std::unique_ptr<ServiceView> services) { services_ = std::move(services); }
+  Services& services() override {
+    if (!services_) throw ServiceError("module '" + name_ + "': no service registry in this context");
+    return *services_;
+  }
+
 private:
   std::string name_;
   const json::object& config_;
@@ -41,6 +52,9 @@ private:
   delivery::DeliveryService& delivery_;
   observability::MetricRegistry& metrics_;
   observability::HealthChecks& health_;
+
+  // --- Module services ------------------------------------------------------------------------
+  std::unique_ptr<ServiceView> services_;
 };
 
 } // namespace tmfd::app

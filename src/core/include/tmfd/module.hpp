@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <tmfd/command.hpp>
 #include <tmfd/config_schema.hpp>
 #include <tmfd/delivery.hpp>
 #include <tmfd/event.hpp>
@@ -12,6 +13,7 @@
 #include <tmfd/json.hpp>
 #include <tmfd/metrics.hpp>
 #include <tmfd/resources.hpp>
+#include <tmfd/services.hpp>
 
 namespace tmfd {
 
@@ -40,6 +42,11 @@ public:
   // Adds a check to /health/ready (see tmfd/health.hpp). Throws std::invalid_argument when a
   // check of that name exists.
   virtual void add_health_check(HealthCheck check) = 0;
+
+  // --- Module services ------------------------------------------------------------------------
+  // Where the module publishes its services and finds those of the modules it depends on (see
+  // tmfd/services.hpp). Usable from start() until stop().
+  virtual Services& services() = 0;
 };
 
 class Module {
@@ -59,6 +66,11 @@ public:
   virtual void serving(ModuleContext& /*context*/) {}
   // Called in reverse start order on shutdown, after the HTTP front stopped taking requests.
   virtual void stop() noexcept {}
+
+  // --- Commands -------------------------------------------------------------------------------
+  // Subcommands the module adds to the tmfd binary (see tmfd/command.hpp). Asked before the module
+  // starts (for --help and to refuse an unknown command early); a command runs once it started.
+  virtual std::vector<Command> commands() const { return {}; }
 };
 
 } // namespace tmfd
