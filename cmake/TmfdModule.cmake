@@ -9,7 +9,7 @@ function(tmfd_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${TMFD_PLUGIN_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden
     INSTALL_RPATH "$ORIGIN/../..")
-  target_link_libraries(${target} PRIVATE tmfd_core)
+  target_link_libraries(${target} PRIVATE tmfd_core tmfd_interfaces)
   target_compile_definitions(${target} PRIVATE TMFD_SDK_HASH="${TMFD_SDK_HASH}")
   tmfd_apply_warnings(${target})
   install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/tmfd/plugins)
