@@ -20,7 +20,7 @@ struct ModuleCommand {
 // malformed or declared twice.
 std::vector<ModuleCommand> collect_commands(const std::vector<KernelModule>& modules);
 
-// The lines of `tmfd --help` that list them ("  import CATALOG.json  help  (catalog)").
+// The lines of `tmfd --help` that list them ("  NAME ARGUMENTS  help  (module)").
 void print_commands(std::ostream& out, const std::vector<ModuleCommand>& commands);
 
 // Runs `command` with its module's context; an exception is printed and gives exit code 1.

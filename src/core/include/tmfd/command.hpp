@@ -14,7 +14,7 @@ class ModuleContext;
 
 struct Command {
   std::string name;       // `tmfd <name>`: letters, digits, '-' and '_'; unique across modules
-  std::string arguments;  // what follows the name, for --help, e.g. "CATALOG.json"
+  std::string arguments;  // what follows the name, for --help, e.g. "FILE"
   std::string help;       // one line for --help
   // Called with the declaring module's context and the arguments after the name (tmfd's own
   // options, such as --config, are taken out wherever they appear). Returns the exit code: by

@@ -1,6 +1,6 @@
 #pragma once
 // Module services: typed objects one module publishes and others find by name through the
-// kernel, so that no plugin links another (the catalog's query API, say). A service interface is
+// kernel, so that no plugin links another (a query API, a control point). A service interface is
 // an abstract class, in a header both sides include, that names itself and its version:
 //
 //   class Greeter {
