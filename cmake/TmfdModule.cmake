@@ -24,7 +24,7 @@ function(tmfd_build_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${TMFD_PLUGIN_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden
     INSTALL_RPATH "$ORIGIN/../..")
-  target_link_libraries(${target} PRIVATE tmfd_core)
+  target_link_libraries(${target} PRIVATE tmfd_core tmfd_interfaces)
   target_compile_definitions(${target} PRIVATE TMFD_SDK_HASH="${TMFD_SDK_HASH}")
   tmfd_apply_warnings(${target})
 endfunction()

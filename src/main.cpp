@@ -1,27 +1,17 @@
 // tmfd: the binary. Parses the command line and hands over to the app.
-#include <cstring>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "app/app.hpp"
 #include "build_info.hpp"
 
-namespace {
-
-void usage(std::ostream& out) {
-  out << "usage: tmfd [--config FILE] [--check-config] [--port-file FILE] [--version]\n"
-         "       tmfd [--config FILE] import CATALOG.json\n"
-         "  --config FILE     configuration (default config/tmfd.yaml)\n"
-         "  --check-config    validate the configuration and the enabled plugins, then exit\n"
-         "  --port-file FILE  write the bound TCP port to FILE once serving (for port 0)\n"
-         "  --version         print the version and exit\n"
-         "  import FILE       import a catalog document (all or nothing), then exit\n";
-}
-
-} // namespace
-
 int main(int argc, char** argv) {
   tmfd::app::RunOptions options;
+  // tmfd's own options are taken wherever they appear (`tmfd import FILE --config X` works); the
+  // first other word names a module command, and every word after it is the command's, as is
+  // everything after "--".
+  bool literal = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char* name) -> std::string {
@@ -31,19 +21,20 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (arg == "--config") options.config_path = value("--config");
+    if (literal) options.command_args.push_back(arg);
+    else if (arg == "--") literal = !options.command.empty();
+    else if (arg == "--config") options.config_path = value("--config");
     else if (arg == "--check-config") options.check_only = true;
-    else if (arg == "import") options.import_file = value("import");
     else if (arg == "--port-file") options.port_file = value("--port-file");
     else if (arg == "--version") {
       std::cout << "tmfd " << tmfd::build_info::version() << " (" << tmfd::build_info::revision() << ")\n";
       return 0;
-    } else if (arg == "--help" || arg == "-h") {
-      usage(std::cout);
-      return 0;
-    } else {
+    } else if (arg == "--help" || arg == "-h") options.help = true;
+    else if (!options.command.empty()) options.command_args.push_back(arg);
+    else if (!arg.empty() && arg[0] != '-') options.command = arg;
+    else {
       std::cerr << "tmfd: unknown argument '" << arg << "'\n";
-      usage(std::cerr);
+      tmfd::app::print_usage(std::cerr);
       return 2;
     }
   }

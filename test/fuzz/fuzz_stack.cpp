@@ -9,20 +9,14 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-
 #include <tmfd/error.hpp>
 #include <tmfd/json.hpp>
+#include <tmfd/module.hpp>
 #include <tmfd/resource_kind.hpp>
 
+#include "app/kernel.hpp"
 #include "http/front.hpp"
-#include "http/router.hpp"
-#include "http/server.hpp"
-#include "io/run_guarded.hpp"
 #include "observability/logging.hpp"
-#include "observability/metrics.hpp"
-#include "resource/engine.hpp"
-#include "store/database.hpp"
 #include "utf8.hpp"
 
 namespace tmfd::fuzz {
@@ -71,16 +65,33 @@ void check_response(int status, const std::string& content_type, const std::stri
   if (o.at("status") != json::value(std::to_string(status))) fail("error body status differs from HTTP status", body);
 }
 
+namespace {
+
+// The stack's one module: declares the widget kind, and stores a few widgets once the writer runs,
+// so that reads, patches and filters find something.
+class WidgetModule final : public Module {
+public:
+  void start(ModuleContext& ctx) override { ctx.resources().add(widget_kind(), {}); }
+  void serving(ModuleContext& ctx) override {
+    json::object seed{{"id", kStoredId},
+                      {"name", "first"},
+                      {"count", 3},
+                      {"ratio", 0.5},
+                      {"serial", "S-1"},
+                      {"owner", json::array{json::object{{"id", "o-1"}, {"role", "admin"}}}},
+                      {"validFor", json::object{{"startDateTime", "2024-01-01T00:00:00Z"}}}};
+    std::promise<ImportOutcome> imported;
+    ctx.resources().import({{kCollection, seed}}, "fuzz-seed", [&](ImportOutcome o) { imported.set_value(std::move(o)); });
+    if (!imported.get_future().get().committed) fail("seeding the store failed", "");
+  }
+};
+
+} // namespace
+
 struct Stack::Parts {
   std::filesystem::path folder;
-  observability::Metrics metrics;
-  std::unique_ptr<store::Database> db;
-  std::unique_ptr<http::Router> router;
-  std::unique_ptr<resource::Engine> engine;
-  std::unique_ptr<http::Front> front;
-  boost::asio::io_context ioc{2};
-  std::unique_ptr<http::Server> server;
-  std::vector<std::thread> io_threads;
+  WidgetModule module;  // outlives the kernel, which stops it
+  std::unique_ptr<app::Kernel> kernel;
 };
 
 Stack::Stack() : parts_(std::make_unique<Parts>()) {
@@ -91,36 +102,24 @@ Stack::Stack() : parts_(std::make_unique<Parts>()) {
   observability::init_logging(logging);
   char tmpl[] = "/tmp/tmfd-fuzz-XXXXXX";
   p.folder = ::mkdtemp(tmpl);
-  store::DatabaseOptions db_options;
-  db_options.path = (p.folder / "fuzz.db").string();
-  p.db = std::make_unique<store::Database>(db_options, p.metrics);
-  p.router = std::make_unique<http::Router>(p.metrics);
-  resource::EngineOptions engine_options;
-  engine_options.max_resource_bytes = 64 * 1024;  // small, so size limits are reached
-  p.engine = std::make_unique<resource::Engine>(*p.db, *p.router, engine_options);
-  p.engine->add(widget_kind(), {});
-  p.db->start_writer([](std::vector<Event>&&) {});
-  p.front = std::make_unique<http::Front>(*p.router, false);
-
-  // A few stored resources, so that reads, patches and filters find something.
-  json::object seed{{"id", kStoredId},
-                    {"name", "first"},
-                    {"count", 3},
-                    {"ratio", 0.5},
-                    {"serial", "S-1"},
-                    {"owner", json::array{json::object{{"id", "o-1"}, {"role", "admin"}}}},
-                    {"validFor", json::object{{"startDateTime", "2024-01-01T00:00:00Z"}}}};
-  std::promise<ImportOutcome> imported;
-  p.engine->import({{kCollection, seed}}, "fuzz-seed", [&](ImportOutcome o) { imported.set_value(std::move(o)); });
-  if (!imported.get_future().get().committed) fail("seeding the store failed", "");
+  app::Settings settings;
+  settings.host = "127.0.0.1";
+  settings.port = 0;
+  settings.threads = 2;
+  settings.access_log = false;
+  settings.database.path = (p.folder / "fuzz.db").string();
+  settings.engine.max_resource_bytes = 64 * 1024;  // small, so size limits are reached
+  settings.limits.read_timeout = std::chrono::milliseconds(2000);
+  settings.limits.max_body_bytes = 64 * 1024;
+  settings.limits.max_header_bytes = 4096;
+  p.kernel = std::make_unique<app::Kernel>(settings, std::vector<app::KernelModule>{{"fuzz", "0", "modules", &p.module, {}, {}}});
+  p.kernel->start();
 }
 
 Stack::~Stack() {
   auto& p = *parts_;
-  if (p.server) p.server->stop_accepting();
-  p.ioc.stop();
-  for (auto& t : p.io_threads) t.join();
-  p.db->stop_writer();
+  p.kernel->stop();
+  p.kernel.reset();
   std::error_code ec;
   std::filesystem::remove_all(p.folder, ec);
 }
@@ -128,22 +127,15 @@ Stack::~Stack() {
 http::Response Stack::handle(http::Request request) {
   std::promise<http::Response> answer;
   auto future = answer.get_future();
-  parts_->front->dispatch(request, [&answer](http::Response r) { answer.set_value(std::move(r)); });
+  parts_->kernel->front().dispatch(request, [&answer](http::Response r) { answer.set_value(std::move(r)); });
   return future.get();
 }
 
-void Stack::list(const std::string& query) { parts_->engine->list(kCollection, query); }
+void Stack::list(const std::string& query) { parts_->kernel->resources().list(kCollection, query); }
 
 unsigned short Stack::serve_http() {
-  auto& p = *parts_;
-  http::ServerLimits limits;
-  limits.read_timeout = std::chrono::milliseconds(2000);
-  limits.max_body_bytes = 64 * 1024;
-  limits.max_header_bytes = 4096;
-  p.server = std::make_unique<http::Server>(
-      p.ioc, limits, [&p](http::Request& r, http::Reply reply) { p.front->dispatch(r, std::move(reply)); }, p.metrics);
-  auto port = p.server->listen("127.0.0.1", 0);
-  for (int i = 0; i < 2; ++i) p.io_threads.emplace_back([&p] { io::run_guarded(p.ioc, "http"); });
+  auto port = parts_->kernel->listen();
+  parts_->kernel->serve_in_background();
   return port;
 }
 

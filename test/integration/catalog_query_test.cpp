@@ -1,64 +1,58 @@
-// The typed in-process catalog query (tmfd/catalog.hpp) against the real catalog plugin, loaded
-// through the plugin loader into a real engine over a temporary SQLite file.
+// The catalog query service (tmfd/catalog_query.hpp) of the real catalog plugin, loaded through
+// the plugin loader into the real kernel (no HTTP) over a temporary SQLite file, and found by name
+// as another module finds it.
 #include <catch2/catch.hpp>
 
 #include <future>
 
-#include <tmfd/catalog.hpp>
+#include <tmfd/catalog_query.hpp>
 #include <tmfd/error.hpp>
 
-#include "app/module_context.hpp"
-#include "bus/in_process_bus.hpp"
-#include "http/router.hpp"
-#include "observability/metrics.hpp"
+#include "app/kernel.hpp"
+#include "observability/logging.hpp"
 #include "plugin/loader.hpp"
-#include "resource/engine.hpp"
-#include "store/database.hpp"
 #include "tmfd_process.hpp"
 
 using namespace tmfd;
 
 namespace {
 
-// A kernel without HTTP: store, bus, engine and the catalog module with the demo catalog.
+const std::string kProductCatalog = "/tmf-api/productCatalogManagement/v4";
+
+// The kernel with the catalog module and the demo catalog, started as tmfd starts it.
 struct Kernel {
   std::string dir = test::make_temp_dir();
-  // First member, so destroyed last: the engine holds hooks whose code lives in the plugin.
+  // Before the kernel, so destroyed after it: the kernel stops the module, whose code is here.
   std::vector<std::unique_ptr<plugin::LoadedPlugin>> plugins = plugin::load_plugins(TMFD_PLUGIN_DIR, {"catalog"});
-  observability::MetricRegistry module_metrics;
-  observability::HealthChecks health_checks;
-  observability::Metrics metrics;
-  store::Database db{store::DatabaseOptions{.path = dir + "/tmfd.db"}, metrics};
-  bus::InProcessBus bus{metrics};
-  http::Router router{metrics};
-  resource::Engine engine{db, router, {}};
-  delivery::DeliveryService delivery{db, {}, router, metrics, ""};
-  reaction::ReactionService reactions{engine, db, delivery.streams(), router};
-  http::FilterChain filters;
-  json::object config;
-  std::unique_ptr<app::ModuleContextImpl> context;
+  std::unique_ptr<app::Kernel> kernel;
+  std::shared_ptr<catalog::CatalogQuery> query;
 
   Kernel() {
+    observability::LogOptions quiet;
+    quiet.level = log::Level::Warning;
+    observability::init_logging(quiet);
+    app::Settings settings;
+    settings.database.path = dir + "/tmfd.db";
+    json::object config;
     config["demo_catalog"] = TMFD_SOURCE_DIR "/config/demo-catalog.json";
-    context = std::make_unique<app::ModuleContextImpl>("catalog", config, engine, router, bus, db, delivery,
-                                                      module_metrics, health_checks, reactions, filters);
-    plugins[0]->module().start(*context);
-    bus.start();
-    db.start_writer([this](std::vector<Event>&& events) { bus.publish(std::move(events)); });
-    plugins[0]->module().serving(*context);
+    config["import_directory"] = "";
+    config["export_directory"] = "";
+    kernel = std::make_unique<app::Kernel>(
+        settings, std::vector<app::KernelModule>{{"catalog", "test", "modules", &plugins[0]->module(), config, {}}});
+    kernel->start();
+    query = kernel->services().get<catalog::CatalogQuery>(catalog::CatalogQuery::kServiceName);
   }
   ~Kernel() {
-    db.stop_writer();
-    bus.stop();
-    plugins[0]->module().stop();
-    std::system(("rm -rf '" + dir + "'").c_str());
+    query.reset();
+    kernel.reset();
+    test::remove_temp_dir(dir);
   }
 
   void patch(const std::string& collection, const std::string& id, const char* merge_patch) {
     std::promise<WriteResult> done;
     auto result = done.get_future();
-    engine.patch(std::string(catalog::kProductCatalogPath) + "/" + collection, id, parse_object(merge_patch), "test",
-                 [&done](WriteResult r) { done.set_value(std::move(r)); });
+    kernel->resources().patch(kProductCatalog + "/" + collection, id, parse_object(merge_patch), "test",
+                              [&done](WriteResult r) { done.set_value(std::move(r)); });
     REQUIRE(result.get().status == 200);
   }
 };
@@ -85,7 +79,7 @@ const char* kNow = "2026-06-01T00:00:00Z";
 
 TEST_CASE("catalog query: an offering resolves to its service and resource specifications") {
   Kernel k;
-  catalog::CatalogQuery q(k.engine);
+  auto& q = *k.query;
   auto fibre = q.resolve_sellable_offering("po-fibre-1g", kNow);
   REQUIRE(fibre.product_specification);
   CHECK(fibre.product_specification->at("id") == "ps-fibre-broadband");
@@ -99,7 +93,7 @@ TEST_CASE("catalog query: an offering resolves to its service and resource speci
 
 TEST_CASE("catalog query: a bundle resolves each bundled offering") {
   Kernel k;
-  catalog::CatalogQuery q(k.engine);
+  auto& q = *k.query;
   auto bundle = q.resolve_sellable_offering("po-home-bundle", kNow);
   REQUIRE(bundle.bundled.size() == 2);
   CHECK(bundle.bundled[0].offering.at("id") == "po-fibre-1g");
@@ -109,7 +103,7 @@ TEST_CASE("catalog query: a bundle resolves each bundled offering") {
 
 TEST_CASE("catalog query: only launched or active offerings inside validFor are sellable") {
   Kernel k;
-  catalog::CatalogQuery q(k.engine);
+  auto& q = *k.query;
   std::string code;
   CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", "2023-12-31T23:59:59Z"); }, &code) == 422);
   CHECK(code == "NOT_SELLABLE");
@@ -125,7 +119,7 @@ TEST_CASE("catalog query: only launched or active offerings inside validFor are 
 
 TEST_CASE("catalog query: bundles that contain each other are refused, not recursed into") {
   Kernel k;
-  catalog::CatalogQuery q(k.engine);
+  auto& q = *k.query;
   k.patch("productOffering", "po-mobile-unlimited",
           R"({"isBundle":true,"bundledProductOffering":[{"id":"po-home-bundle"}]})");
   std::string code;
@@ -136,7 +130,7 @@ TEST_CASE("catalog query: bundles that contain each other are refused, not recur
 
 TEST_CASE("catalog query: validFor bounds are compared as instants") {
   Kernel k;
-  catalog::CatalogQuery q(k.engine);
+  auto& q = *k.query;
   // 2030-01-01T01:00:00+02:00 is 2029-12-31T23:00:00Z: before the start, whatever the text says.
   k.patch("productOffering", "po-fibre-1g", R"({"validFor":{"startDateTime":"2030-01-01T00:00:00Z"}})");
   CHECK(status_of([&] { q.resolve_sellable_offering("po-fibre-1g", "2030-01-01T01:00:00+02:00"); }) == 422);
@@ -144,10 +138,11 @@ TEST_CASE("catalog query: validFor bounds are compared as instants") {
 }
 
 TEST_CASE("catalog query: is_sellable names the rule that failed") {
+  Kernel k;
   std::string why;
   auto entity = json::parse(R"({"lifecycleStatus":"In test"})").as_object();
-  CHECK_FALSE(catalog::is_sellable(entity, kNow, &why));
+  CHECK_FALSE(k.query->is_sellable(entity, kNow, &why));
   CHECK(why.find("In test") != std::string::npos);
   entity["lifecycleStatus"] = "Active";
-  CHECK(catalog::is_sellable(entity, kNow));
+  CHECK(k.query->is_sellable(entity, kNow, nullptr));
 }

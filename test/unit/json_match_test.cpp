@@ -1,10 +1,10 @@
 // Filter matching on unindexed attributes, including paths through arrays.
 #include <catch2/catch.hpp>
 
-#include "store/json_match.hpp"
+#include "query/json_match.hpp"
 
-using tmfd::resource::FilterOp;
-using tmfd::store::json_matches;
+using tmfd::query::FilterOp;
+using tmfd::query::json_matches;
 
 namespace {
 const auto doc = boost::json::parse(R"({

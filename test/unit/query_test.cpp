@@ -5,10 +5,10 @@
 
 #include <tmfd/error.hpp>
 
-#include "resource/query.hpp"
+#include "query/list_query.hpp"
 
 using tmfd::ApiError;
-using namespace tmfd::resource;
+using namespace tmfd::query;
 
 namespace {
 

@@ -2,6 +2,9 @@
 // What a module receives while it starts: its validated config block and the kernel's services.
 #include <tmfd/module.hpp>
 
+#include <memory>
+
+#include "app/service_registry.hpp"
 #include "delivery/delivery_service.hpp"
 #include "http/filter_chain.hpp"
 #include "observability/health_checks.hpp"
@@ -40,6 +43,14 @@ public:
   // --- The HTTP filter chain ---
   void add_filter(http::FilterSpec spec) override { filters_.add(std::move(spec)); }
 
+  // --- Module services ------------------------------------------------------------------------
+  // Set by the kernel before the module starts (a context without one has no services to give).
+  void set_services(std::unique_ptr<ServiceView> services) { services_ = std::move(services); }
+  Services& services() override {
+    if (!services_) throw ServiceError("module '" + name_ + "': no service registry in this context");
+    return *services_;
+  }
+
 private:
   std::string name_;
   const json::object& config_;
@@ -52,6 +63,10 @@ private:
   observability::HealthChecks& health_;
   reaction::ReactionService& reactions_;
   http::FilterChain& filters_;
+
+
+  // --- Module services ------------------------------------------------------------------------
+  std::unique_ptr<ServiceView> services_;
 };
 
 } // namespace tmfd::app

@@ -5,7 +5,7 @@
 #include <tmfd/error.hpp>
 #include <tmfd/json.hpp>
 
-#include "store/json_match.hpp"
+#include "query/json_match.hpp"
 
 namespace tmfd::delivery {
 
@@ -24,11 +24,11 @@ EventFilter EventFilter::parse(const std::vector<std::string_view>& queries) {
   EventFilter f;
   for (auto raw : queries) {
     if (raw.empty()) continue;
-    auto q = resource::parse_list_query(raw);
+    auto q = query::parse_list_query(raw);
     if (q.offset != 0 || q.limit || !q.fields.empty() || !q.sort.empty())
       throw ApiError::bad_request("query: offset, limit, fields and sort do not apply to event subscriptions");
     for (auto& filter : q.filters) {
-      if (!(filter.op == resource::FilterOp::Eq && (filter.path == "eventType" || filter.path == "domain")))
+      if (!(filter.op == query::FilterOp::Eq && (filter.path == "eventType" || filter.path == "domain")))
         f.needs_body_ = true;
       f.filters_.push_back(std::move(filter));
     }
@@ -40,7 +40,7 @@ bool EventFilter::matches(const Event& event) const {
   if (filters_.empty()) return true;
   // Cheap filters first: most subscriptions select by event type.
   for (const auto& filter : filters_) {
-    if (filter.op != resource::FilterOp::Eq) continue;
+    if (filter.op != query::FilterOp::Eq) continue;
     if (const auto* value = header_value(event, filter.path)) {
       if (std::find(filter.values.begin(), filter.values.end(), *value) == filter.values.end()) return false;
     }
@@ -51,7 +51,7 @@ bool EventFilter::matches(const Event& event) const {
   if (ec) return false;
   for (const auto& filter : filters_) {
     std::vector<std::string_view> values(filter.values.begin(), filter.values.end());
-    if (!store::json_matches(body, filter.path, filter.op, values)) return false;
+    if (!query::json_matches(body, filter.path, filter.op, values)) return false;
   }
   return true;
 }

@@ -8,7 +8,7 @@
 
 #include <tmfd/event.hpp>
 
-#include "resource/query.hpp"
+#include "query/list_query.hpp"
 
 namespace tmfd::delivery {
 
@@ -23,7 +23,7 @@ public:
   bool empty() const { return filters_.empty(); }
 
 private:
-  std::vector<resource::Filter> filters_;
+  std::vector<query::Filter> filters_;
   bool needs_body_ = false;  // some filter is on more than eventType/domain
 };
 

@@ -9,9 +9,9 @@
 
 #include "delivery/event_filter.hpp"
 #include "delivery/hub_store.hpp"
+#include "query/list_query.hpp"
 #include "resource/http_glue.hpp"
 #include "resource/ids_and_time.hpp"
-#include "resource/query.hpp"
 #include "store/database.hpp"
 
 namespace tmfd::delivery {
@@ -212,7 +212,7 @@ HubService::Entry HubService::find(const std::string& hub_path, const std::strin
 
 void HubService::list(const std::string& hub_path, const http::Request& request, http::Reply reply) const {
   // The same query rules as resource lists, so that a bad parameter is refused here too.
-  auto query = resource::parse_list_query(request.query);
+  auto query = tmfd::query::parse_list_query(request.query);
   if (!query.filters.empty() || !query.fields.empty() || !query.sort.empty())
     throw ApiError::bad_request("hub lists take only offset and limit");
   json::array out;
@@ -263,7 +263,7 @@ void HubService::remove(const std::string& hub_path, const std::string& id, cons
 void HubService::dead_letters(const std::string& hub_path, const std::string& id, const http::Request& request,
                               http::Reply reply) const {
   find(hub_path, id);
-  auto query = resource::parse_list_query(request.query);
+  auto query = tmfd::query::parse_list_query(request.query);
   if (!query.filters.empty() || !query.fields.empty() || !query.sort.empty())
     throw ApiError::bad_request("dead letters take only offset and limit");
   std::size_t total = 0;

@@ -12,6 +12,8 @@
 #include "resource/events.hpp"
 #include "resource/http_glue.hpp"
 #include "resource/ids_and_time.hpp"
+#include "resource/patch.hpp"
+#include "resource/query.hpp"
 #include "resource/rules.hpp"
 #include "resource/work_session.hpp"
 

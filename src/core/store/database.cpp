@@ -223,20 +223,20 @@ struct SqlFilter {
   std::vector<std::string> binds;
 };
 
-SqlFilter build_where(const TableSpec& spec, const resource::ListQuery& q) {
+SqlFilter build_where(const TableSpec& spec, const query::ListQuery& q) {
   SqlFilter f;
   auto add_condition = [&f](const std::string& condition) {
     f.where += f.where.empty() ? " WHERE " : " AND ";
     f.where += condition;
   };
-  std::vector<const resource::Filter*> unindexed;
+  std::vector<const query::Filter*> unindexed;
   for (const auto& filter : q.filters) {
     if (!spec.is_indexed(filter.path)) {
       unindexed.push_back(&filter);
       continue;
     }
     auto col = "\"" + TableSpec::column_for(filter.path) + "\"";
-    if (filter.op == resource::FilterOp::Eq) {
+    if (filter.op == query::FilterOp::Eq) {
       std::string in = col + " IN (";
       for (std::size_t i = 0; i < filter.values.size(); ++i) in += i ? ",?" : "?";
       add_condition(in + ")");
@@ -270,7 +270,7 @@ std::size_t count_on(Connection& conn, const TableSpec& spec, const SqlFilter& f
 
 namespace {
 
-ListPage list_on(Connection& conn, const TableSpec& spec, const resource::ListQuery& q, std::size_t page_size) {
+ListPage list_on(Connection& conn, const TableSpec& spec, const query::ListQuery& q, std::size_t page_size) {
   SqlFilter f = build_where(spec, q);
   const std::string table = "\"" + spec.name + "\"";
   ListPage page;
@@ -301,7 +301,7 @@ ListPage list_on(Connection& conn, const TableSpec& spec, const resource::ListQu
 
 } // namespace
 
-ListPage Database::list(const TableSpec& spec, const resource::ListQuery& q, std::size_t page_size) {
+ListPage Database::list(const TableSpec& spec, const query::ListQuery& q, std::size_t page_size) {
   return list_on(reader(), spec, q, page_size);
 }
 
@@ -350,11 +350,11 @@ void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id) {
   st.step();
 }
 
-std::size_t count(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query) {
+std::size_t count(WriteTxn& txn, const TableSpec& spec, const query::ListQuery& query) {
   return count_on(txn.connection(), spec, build_where(spec, query));
 }
 
-ListPage list(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size) {
+ListPage list(WriteTxn& txn, const TableSpec& spec, const query::ListQuery& query, std::size_t page_size) {
   return list_on(txn.connection(), spec, query, page_size);
 }
 

@@ -11,7 +11,7 @@
 
 #include <tmfd/resources.hpp>
 
-#include "resource/query.hpp"
+#include "query/list_query.hpp"
 #include "store/sqlite.hpp"
 #include "store/table_spec.hpp"
 #include "store/write_queue.hpp"
@@ -48,7 +48,7 @@ public:
 
   // Reads the last committed state on this thread's reader connection.
   std::optional<StoredResource> get(const TableSpec& spec, std::string_view id);
-  ListPage list(const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size);
+  ListPage list(const TableSpec& spec, const query::ListQuery& query, std::size_t page_size);
   // Cheap liveness probe of the storage for /health/ready.
   bool ready();
   // The writer has been on one group of writes for longer than stuck_writer_seconds (e.g. waiting
@@ -78,9 +78,9 @@ void update(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::stri
             std::int64_t new_version);
 void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id);
 // Resources matching the query's filters, as seen inside the transaction.
-std::size_t count(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query);
+std::size_t count(WriteTxn& txn, const TableSpec& spec, const query::ListQuery& query);
 // A page of resources as seen inside the transaction (its own changes included).
-ListPage list(WriteTxn& txn, const TableSpec& spec, const resource::ListQuery& query, std::size_t page_size);
+ListPage list(WriteTxn& txn, const TableSpec& spec, const query::ListQuery& query, std::size_t page_size);
 } // namespace rows
 
 } // namespace tmfd::store

@@ -6,84 +6,13 @@
 #include <cstring>
 #include <memory>
 
+#include "query/json_match.hpp"
+
 namespace tmfd::store {
 
-using resource::FilterOp;
-
-std::string_view op_name(FilterOp op) noexcept {
-  switch (op) {
-  case FilterOp::Eq: return "eq";
-  case FilterOp::Gt: return "gt";
-  case FilterOp::Gte: return "gte";
-  case FilterOp::Lt: return "lt";
-  case FilterOp::Lte: return "lte";
-  }
-  return "eq";
-}
+using query::FilterOp;
 
 namespace {
-
-FilterOp op_from(std::string_view s) {
-  if (s == "gt") return FilterOp::Gt;
-  if (s == "gte") return FilterOp::Gte;
-  if (s == "lt") return FilterOp::Lt;
-  if (s == "lte") return FilterOp::Lte;
-  return FilterOp::Eq;
-}
-
-template <class T> bool compare(const T& a, const T& b, FilterOp op) {
-  switch (op) {
-  case FilterOp::Eq: return a == b;
-  case FilterOp::Gt: return a > b;
-  case FilterOp::Gte: return a >= b;
-  case FilterOp::Lt: return a < b;
-  case FilterOp::Lte: return a <= b;
-  }
-  return false;
-}
-
-bool scalar_matches(const json::value& v, FilterOp op, std::string_view wanted) {
-  switch (v.kind()) {
-  case json::kind::string: {
-    std::string_view s = v.get_string();
-    return compare(s, wanted, op);
-  }
-  case json::kind::bool_:
-    if (op != FilterOp::Eq) return false;
-    return (wanted == "true" && v.get_bool()) || (wanted == "false" && !v.get_bool());
-  case json::kind::int64:
-  case json::kind::uint64:
-  case json::kind::double_: {
-    double want = 0;
-    auto [p, ec] = std::from_chars(wanted.data(), wanted.data() + wanted.size(), want);
-    if (ec != std::errc() || p != wanted.data() + wanted.size()) return false;
-    return compare(v.to_number<double>(), want, op);
-  }
-  default: return false;
-  }
-}
-
-bool walk(const json::value& v, std::string_view path, FilterOp op,
-          const std::vector<std::string_view>& values) {
-  if (v.is_array()) {
-    for (const auto& item : v.get_array())
-      if (walk(item, path, op, values)) return true;
-    return false;
-  }
-  if (path.empty()) {
-    for (auto w : values)
-      if (scalar_matches(v, op, w)) return true;
-    return false;
-  }
-  if (!v.is_object()) return false;
-  auto dot = path.find('.');
-  auto key = path.substr(0, dot);
-  const auto& obj = v.get_object();
-  auto it = obj.find(key);
-  if (it == obj.end()) return false;
-  return walk(it->value(), dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1),
-              op, values);
-}
 
 // Characters whose JSON encoding may differ from their raw form: for values without them, a
 // string that does not occur in the document text cannot be equal to any attribute.
@@ -120,7 +49,7 @@ DecodedFilters* decode_filters(std::string_view text) {
     if (!f || f->size() != 3 || !(*f)[0].is_string() || !(*f)[1].is_string() || !(*f)[2].is_array()) return nullptr;
     DecodedFilter d;
     d.path = std::string((*f)[0].get_string());
-    d.op = op_from((*f)[1].get_string());
+    d.op = query::op_from_name((*f)[1].get_string());
     bool prescreen = d.op == FilterOp::Eq;
     for (const auto& value : (*f)[2].get_array()) {
       if (!value.is_string()) return nullptr;
@@ -149,7 +78,7 @@ void evaluate(sqlite3_context* ctx, std::string_view body, const DecodedFilters&
   if (ec) return sqlite3_result_int(ctx, 0);
   for (const auto& f : filters) {
     std::vector<std::string_view> values(f.values.begin(), f.values.end());
-    if (!walk(doc, f.path, f.op, values)) return sqlite3_result_int(ctx, 0);
+    if (!query::json_matches(doc, f.path, f.op, values)) return sqlite3_result_int(ctx, 0);
   }
   sqlite3_result_int(ctx, 1);
 }
@@ -174,17 +103,12 @@ void tmf_match_sql(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 
 } // namespace
 
-bool json_matches(const json::value& document, std::string_view dotted_path, FilterOp op,
-                  const std::vector<std::string_view>& values) {
-  return walk(document, dotted_path, op, values);
-}
-
-std::string filters_argument(const std::vector<const resource::Filter*>& filters) {
+std::string filters_argument(const std::vector<const query::Filter*>& filters) {
   json::array out;
   for (const auto* f : filters) {
     json::array values;
     for (const auto& v : f->values) values.emplace_back(v);
-    out.emplace_back(json::array{json::string(f->path), json::string(op_name(f->op)), std::move(values)});
+    out.emplace_back(json::array{json::string(f->path), json::string(query::op_name(f->op)), std::move(values)});
   }
   return json::serialize(out);
 }

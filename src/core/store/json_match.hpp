@@ -1,22 +1,15 @@
 #pragma once
-// TMF630 attribute matching on a JSON document, used for filters on attributes that are not
-// indexed. Arrays on the path match when any element matches (relatedParty.id=42 matches a
-// resource with any related party of id 42). Comparison follows the JSON type found: numbers
-// numerically, booleans as true/false, strings (including ISO-8601 dates) lexicographically.
+// tmf_match, the SQL function that evaluates filters on attributes that are not indexed, with
+// the rules of query/json_match.hpp.
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <tmfd/json.hpp>
-
-#include "resource/query.hpp"
+#include "query/list_query.hpp"
 
 struct sqlite3;
 
 namespace tmfd::store {
-
-bool json_matches(const json::value& document, std::string_view dotted_path,
-                  resource::FilterOp op, const std::vector<std::string_view>& values);
 
 // Registers tmf_match(body, filters) on a connection: true when the JSON document `body`
 // matches every filter. `filters` is the text filters_argument() made; SQLite hands the same
@@ -26,8 +19,6 @@ bool json_matches(const json::value& document, std::string_view dotted_path,
 void register_json_match(::sqlite3* db);
 
 // The `filters` argument of tmf_match for these filters (AND-ed; values OR-ed).
-std::string filters_argument(const std::vector<const resource::Filter*>& filters);
-
-std::string_view op_name(resource::FilterOp op) noexcept;
+std::string filters_argument(const std::vector<const query::Filter*>& filters);
 
 } // namespace tmfd::store

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include <tmfd/catalog.hpp>
 #include <tmfd/resources.hpp>
 
+#include "catalog_paths.hpp"
 #include "jobs.hpp"
 #include "references.hpp"
 

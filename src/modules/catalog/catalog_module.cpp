@@ -1,17 +1,21 @@
 // The catalog module: TMF620 product, TMF633 service and TMF634 resource catalogs on the kernel's
 // resource engine, with the TMF lifecycle, reference integrity across the three APIs, asynchronous
-// import and export jobs, and an optional demo catalog loaded at start.
+// import and export jobs, an optional demo catalog loaded at start, the catalog query service
+// (tmfd/catalog_query.hpp) for other modules, and the `tmfd import` command.
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <memory>
 #include <sstream>
 
-#include <tmfd/catalog.hpp>
 #include <tmfd/log.hpp>
 #include <tmfd/plugin.hpp>
 
+#include "catalog_document.hpp"
 #include "catalog_kinds.hpp"
+#include "catalog_paths.hpp"
+#include "catalog_query.hpp"
+#include "import_command.hpp"
 
 namespace tmfd::catalog_module {
 
@@ -91,6 +95,10 @@ public:
 
     jobs_ = std::make_unique<JobRunner>(ctx.resources(), options);
     jobs_->start(ctx.bus(), std::map<std::string, std::string>(apis.begin(), apis.end()));
+
+    // Other modules (ordering, say) query the catalogs through this, without linking this plugin.
+    ctx.services().publish<catalog::CatalogQuery>(catalog::CatalogQuery::kServiceName,
+                                                  std::make_shared<catalog::CatalogQueryService>(ctx.resources()));
   }
 
   void serving(ModuleContext& ctx) override {
@@ -101,6 +109,8 @@ public:
   void stop() noexcept override {
     if (jobs_) jobs_->stop();
   }
+
+  std::vector<Command> commands() const override { return {import_command()}; }
 
 private:
   void load_demo_catalog(Resources& resources) {

@@ -11,10 +11,10 @@
 #include <future>
 #include <sstream>
 
-#include <tmfd/catalog.hpp>
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
+#include "catalog_document.hpp"
 #include "catalog_kinds.hpp"
 
 namespace tmfd::catalog_module {

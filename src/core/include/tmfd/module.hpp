@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <tmfd/command.hpp>
 #include <tmfd/config_schema.hpp>
 #include <tmfd/delivery.hpp>
 #include <tmfd/event.hpp>
@@ -14,6 +15,7 @@
 #include <tmfd/metrics.hpp>
 #include <tmfd/reactions.hpp>
 #include <tmfd/resources.hpp>
+#include <tmfd/services.hpp>
 
 namespace tmfd {
 
@@ -54,6 +56,11 @@ public:
   // fixed once the HTTP port opens (std::logic_error after that; std::invalid_argument for a
   // filter without a function or a name).
   virtual void add_filter(http::FilterSpec spec) = 0;
+
+  // --- Module services ------------------------------------------------------------------------
+  // Where the module publishes its services and finds those of the modules it depends on (see
+  // tmfd/services.hpp). Usable from start() until stop().
+  virtual Services& services() = 0;
 };
 
 class Module {
@@ -73,6 +80,11 @@ public:
   virtual void serving(ModuleContext& /*context*/) {}
   // Called in reverse start order on shutdown, after the HTTP front stopped taking requests.
   virtual void stop() noexcept {}
+
+  // --- Commands -------------------------------------------------------------------------------
+  // Subcommands the module adds to the tmfd binary (see tmfd/command.hpp). Asked before the module
+  // starts (for --help and to refuse an unknown command early); a command runs once it started.
+  virtual std::vector<Command> commands() const { return {}; }
 };
 
 } // namespace tmfd

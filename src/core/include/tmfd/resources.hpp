@@ -24,7 +24,7 @@ struct ImportEntry {
 struct ImportOutcome {
   bool committed = false;            // all entries written, or none
   std::size_t created = 0;
-  std::vector<std::string> errors;   // one line per refused entry: "entry 3 (productOffering): ..."
+  std::vector<std::string> errors;   // one line per refused entry: "entry 3 (individual): ..."
 };
 
 class Resources {

@@ -1,11 +1,11 @@
-#include "resource/query.hpp"
+#include "query/list_query.hpp"
 
 #include <charconv>
 #include <tmfd/error.hpp>
 
 #include "utf8.hpp"
 
-namespace tmfd::resource {
+namespace tmfd::query {
 
 namespace {
 
@@ -223,4 +223,4 @@ ListQuery parse_list_query(std::string_view raw_query) {
   return q;
 }
 
-} // namespace tmfd::resource
+} // namespace tmfd::query
