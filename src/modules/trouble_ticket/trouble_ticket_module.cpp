@@ -15,15 +15,8 @@ public:
   void start(ModuleContext& ctx) override {
     ctx.resources().add(ticket_kind(), ticket_hooks());
     ctx.resources().add(notice_kind(), notice_hooks());
-    notices_.open(ctx);
+    add_status_notices(ctx);
   }
-
-  void serving(ModuleContext& /*ctx*/) override { notices_.start(); }
-
-  void stop() noexcept override { notices_.stop(); }
-
-private:
-  StatusNotices notices_;
 };
 
 } // namespace tmfd::trouble_ticket
