@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "callback_receiver.hpp"
 #include "database_access.hpp"
 #include "http_helpers.hpp"
 #include "timing.hpp"
@@ -354,4 +355,36 @@ TEST_CASE("task resources, item lifecycles and actions declared by a module", "[
   REQUIRE(eventually([&] {
     return c.get("/tmf-api/stateful/v1/cancelOrder/" + again_id).json().at("state") == "rejected";
   }, 10s));
+}
+
+TEST_CASE("internal kinds' events never leave the process: the TMF688 central hub gets none", "[stateful]") {
+  // The central hub receives every event of every module: the only way out for internal ones.
+  // tmfd loads plugins from one folder, so the event module and the test module sit side by side.
+  const std::string plugins = make_temp_dir();
+  REQUIRE(std::system(("ln -s " TMFD_PLUGIN_DIR "/tmfd_event.so " TMFD_TEST_PLUGIN_DIR "/tmfd_stateful.so '" +
+                       plugins + "/'").c_str()) == 0);
+  TmfdOptions o = stateful_options();
+  o.full_yaml = "server:\n  port: 0\nstorage:\n  path: $DIR/tmfd.db\nplugins:\n  directory: " + plugins +
+                "\nmodules:\n  event: {}\n  stateful: {}\ndelivery:\n  allowed_callbacks: [\"127.0.0.1\"]\n";
+  TmfdProcess tmfd(o);
+  HttpClient c(tmfd.port());
+  CallbackReceiver receiver;
+  REQUIRE(post_json(c, "/tmf-api/event/v4/hub", {{"callback", receiver.url("/central")}}).status == 201);
+  const std::string id = create_order(c, order("watched"));
+  // The reaction's state change comes after the hook's and the reaction's ledger entries.
+  REQUIRE(receiver.wait_until([&](const std::vector<ReceivedRequest>& all) {
+    for (const auto& r : all)
+      if (r.body.find("OrderStateChangeEvent") != std::string::npos && r.body.find(id) != std::string::npos) return true;
+    return false;
+  }, std::chrono::steady_clock::now() + 10s));
+  std::size_t public_events = 0;
+  for (const auto& r : receiver.received()) {
+    CHECK(r.body.find("LedgerEntryCreateEvent") == std::string::npos);
+    if (r.body.find("\"Order") != std::string::npos) ++public_events;
+  }
+  CHECK(public_events >= 2);  // OrderCreateEvent and OrderStateChangeEvent
+  ReadOnlyDb db(tmfd.database_path());
+  CHECK(db.count("SELECT count(*) FROM tmfd_outbox WHERE internal=1 AND resource_id IN ('hook-" + id +
+                 "', 'reaction-" + id + "')") == 2);
+  remove_temp_dir(plugins);
 }
