@@ -82,12 +82,17 @@ void Engine::do_create(const Kind& k, json::object body, RequestContext context,
   auto href = std::string(resource->at("href").get_string());
   auto text = std::make_shared<std::string>(json::serialize(*resource));
   check_size(k, *text);
+  // The event too is made here, so that the writer only writes.
+  auto event = k.kind.events.create.empty()
+                   ? std::shared_ptr<Event>()
+                   : std::make_shared<Event>(make_event(k.kind, k.kind.events.create, *text,
+                                                        std::string(resource->at("id").get_string()), context));
   const Kind* kp = &k;
   store::WriteJob job;
   job.correlation_id = context.correlation_id;
-  job.run = [this, kp, resource, text, context = std::move(context)](store::WriteTxn& txn) {
+  job.run = [this, kp, resource, text, event, context = std::move(context)](store::WriteTxn& txn) {
     WorkSession session(*this, txn, context);
-    session.insert_checked(*kp, *resource, *text);
+    session.insert_checked(*kp, *resource, *text, event.get());
   };
   job.done = [text, href, done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {201, std::move(*text), 1, href}));

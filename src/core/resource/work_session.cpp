@@ -102,13 +102,18 @@ ListPage WorkSession::list(const std::string& collection_path, const std::string
 }
 
 template <class Change>
-ChangeResult WorkSession::in_savepoint(Change&& change) {
+ChangeResult WorkSession::in_savepoint(const Engine::Kind& k, Change&& change) {
   auto& conn = txn_.connection();
-  conn.run_cached("SAVEPOINT change");
+  // Without hooks that run in the transaction, a change is refused before it writes anything
+  // (its row and events are its last writes): no savepoint is needed, and a unit of many plain
+  // changes saves two statements per change.
+  const bool may_write_before_refusal =
+      k.hooks.check_in_transaction || k.hooks.before_delete || k.hooks.events_on_create;
+  if (may_write_before_refusal) conn.run_cached("SAVEPOINT change");
   const auto events_before = txn_.pending_events();
   try {
     ChangeResult result = change();
-    conn.run_cached("RELEASE change");
+    if (may_write_before_refusal) conn.run_cached("RELEASE change");
     return result;
   } catch (const store::StoreFault&) {
     throw;  // the store failed, not the change: the whole unit fails
@@ -116,8 +121,10 @@ ChangeResult WorkSession::in_savepoint(Change&& change) {
     // SQLite may have rolled the whole transaction back by itself (disk full): nothing to undo
     // here, and the unit cannot go on.
     if (sqlite3_get_autocommit(conn.raw())) throw;
-    conn.run_cached("ROLLBACK TO change");
-    conn.run_cached("RELEASE change");
+    if (may_write_before_refusal) {
+      conn.run_cached("ROLLBACK TO change");
+      conn.run_cached("RELEASE change");
+    }
     txn_.drop_events_after(events_before);
     ChangeResult refused;
     refused.outcome = outcome_of(e);
@@ -128,7 +135,7 @@ ChangeResult WorkSession::in_savepoint(Change&& change) {
 
 ChangeResult WorkSession::create(const std::string& collection_path, json::object body, CreateOptions options) {
   const Engine::Kind& k = engine_.find(collection_path);
-  return in_savepoint([&]() -> ChangeResult {
+  return in_savepoint(k, [&]() -> ChangeResult {
     if (auto* id = body.if_contains("id"); options.keep_id && id && id->is_string() && !id->get_string().empty())
       if (auto existing = store::rows::read(txn_, k.table, std::string(id->get_string())))
         return {ChangeOutcome::AlreadyExists, std::move(existing->body), existing->version, std::nullopt};
@@ -143,7 +150,7 @@ ChangeResult WorkSession::create(const std::string& collection_path, json::objec
 ChangeResult WorkSession::merge_patch(const std::string& collection_path, const std::string& id, json::object patch,
                                       std::optional<std::int64_t> expected_version) {
   const Engine::Kind& k = engine_.find(collection_path);
-  return in_savepoint([&]() -> ChangeResult {
+  return in_savepoint(k, [&]() -> ChangeResult {
     auto p = patch_checked(k, id, false, json::value(std::move(patch)), as_if_match(expected_version));
     return {p.changed ? ChangeOutcome::Updated : ChangeOutcome::Unchanged, std::move(p.body), p.version, std::nullopt};
   });
@@ -152,7 +159,7 @@ ChangeResult WorkSession::merge_patch(const std::string& collection_path, const 
 ChangeResult WorkSession::json_patch(const std::string& collection_path, const std::string& id,
                                      json::array operations, std::optional<std::int64_t> expected_version) {
   const Engine::Kind& k = engine_.find(collection_path);
-  return in_savepoint([&]() -> ChangeResult {
+  return in_savepoint(k, [&]() -> ChangeResult {
     auto p = patch_checked(k, id, true, json::value(std::move(operations)), as_if_match(expected_version));
     return {p.changed ? ChangeOutcome::Updated : ChangeOutcome::Unchanged, std::move(p.body), p.version, std::nullopt};
   });
@@ -161,7 +168,7 @@ ChangeResult WorkSession::json_patch(const std::string& collection_path, const s
 ChangeResult WorkSession::remove(const std::string& collection_path, const std::string& id,
                                  std::optional<std::int64_t> expected_version) {
   const Engine::Kind& k = engine_.find(collection_path);
-  return in_savepoint([&]() -> ChangeResult {
+  return in_savepoint(k, [&]() -> ChangeResult {
     auto removed = remove_checked(k, id, as_if_match(expected_version));
     return {ChangeOutcome::Deleted, std::move(removed.body), 0, std::nullopt};
   });
@@ -191,11 +198,13 @@ void WorkSession::schedule_timer(const std::string& id, const std::string& handl
 
 bool WorkSession::cancel_timer(const std::string& id) { return store::delete_timer(txn_.connection(), id); }
 
-void WorkSession::insert_checked(const Engine::Kind& k, const json::object& resource, const std::string& text) {
+void WorkSession::insert_checked(const Engine::Kind& k, const json::object& resource, const std::string& text,
+                                 Event* prepared_event) {
   const std::string id(resource.at("id").get_string());
   if (k.hooks.check_in_transaction) k.hooks.check_in_transaction(resource, nullptr, *this);
   store::rows::insert(txn_, k.table, id, text);
-  if (!k.kind.events.create.empty()) txn_.emit(make_event(k.kind, k.kind.events.create, text, id, context_));
+  if (prepared_event) txn_.emit(std::move(*prepared_event));
+  else if (!k.kind.events.create.empty()) txn_.emit(make_event(k.kind, k.kind.events.create, text, id, context_));
   if (k.hooks.events_on_create)
     for (auto& extra : k.hooks.events_on_create(resource, context_)) {
       extra.principal = context_.principal.subject;

@@ -39,7 +39,10 @@ public:
   bool cancel_timer(const std::string& id) override;
 
   // The primitives. `resource` is prepared (Engine::prepare_new) and `text` its serialization.
-  void insert_checked(const Engine::Kind& k, const json::object& resource, const std::string& text);
+  // `prepared_event`: the kind's create event, made by the caller off the writer thread (REST);
+  // null: made here.
+  void insert_checked(const Engine::Kind& k, const json::object& resource, const std::string& text,
+                      Event* prepared_event = nullptr);
   struct Patched {
     std::string body;
     std::int64_t version = 0;
@@ -55,7 +58,7 @@ private:
   // Runs `change` in its own savepoint: a refusal rolls back what the change (and any hook it
   // ran) wrote, and leaves the rest of the unit as it was.
   template <class Change>
-  ChangeResult in_savepoint(Change&& change);
+  ChangeResult in_savepoint(const Engine::Kind& k, Change&& change);
 
   Engine& engine_;
   store::WriteTxn& txn_;
