@@ -226,7 +226,10 @@ private:
 
   // True on the thread that runs this connection's strand, inside one of its handlers.
   bool on_own_strand() {
-    const auto* strand = stream_.get_executor().target<net::strand<net::io_context::executor_type>>();
+    // The executor is returned by value: the strand target points into it, so it must be held
+    // here (a temporary would leave the pointer dangling: ASan, stack-use-after-scope).
+    const auto executor = stream_.get_executor();
+    const auto* strand = executor.target<net::strand<net::io_context::executor_type>>();
     return strand && strand->running_in_this_thread();
   }
 
