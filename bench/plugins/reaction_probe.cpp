@@ -47,11 +47,16 @@ public:
   void start(ModuleContext& ctx) override {
     Resources* resources = &ctx.resources();
     ctx.routes().add(http::Method::Post, "/bench/unitOfWork", [resources](http::Request& req, http::Reply reply) {
-      auto bodies = std::make_shared<json::array>(parse_value(req.body).as_array());
+      // Prepared here, on the I/O thread, as a module prepares creations that need no stored
+      // state (Resources::prepare_create): the writer only writes.
+      auto prepared = std::make_shared<std::vector<PreparedCreate>>();
+      const json::value bodies = parse_value(req.body);
+      for (auto& b : bodies.as_array())
+        prepared->push_back(resources->prepare_create(kIndividuals, b.as_object(), req.context, {.keep_id = false}));
       resources->run(req.context,
-                     [bodies](UnitOfWork& work) {
-                       for (auto& b : *bodies) {
-                         auto r = work.create(kIndividuals, b.as_object(), {.keep_id = false});
+                     [prepared](UnitOfWork& work) {
+                       for (auto& p : *prepared) {
+                         auto r = work.create(p);
                          if (!r.ok()) throw *r.error;
                        }
                      },

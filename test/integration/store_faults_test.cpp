@@ -161,3 +161,40 @@ TEST_CASE("a real disk that fills up: 507, every acknowledged write readable, wr
   CHECK(stored(again, "Disk") == acknowledged + 1);
   REQUIRE(p.stop() == 0);
 }
+
+// storage.synchronous full: the writer commits without waiting for the disk and a syncer thread
+// syncs the log before anything is answered (store/commit_syncer.hpp). A sync that fails leaves
+// it unknown what is on disk, so tmfd stops at once: the write it could not confirm is never
+// answered 201, and a restart serves what the log holds.
+TEST_CASE("a write is answered only after its log sync: a failing sync stops tmfd before any answer",
+          "[faults][store][durability]") {
+  TmfdOptions options;
+  const std::string control = make_temp_dir() + "/fault";
+  options.environment = {{"TMFD_FAULT_INJECTION", control}};
+  TmfdProcess p(options);
+  HttpClient c(p.port());
+  auto kept = post_json(c, kIndividuals, individual("Kept", "Sync"));
+  REQUIRE(kept.status == 201);
+  auto metrics = c.get("/metrics");
+  CHECK(metric_value(metrics.body, "tmfd_store_wal_syncs_total") >= 1);
+
+  write_fault(control, "sync");
+  const std::string body = json::serialize(individual("Unconfirmed", "Sync"));
+  auto unanswered = HttpClient(p.port()).raw("POST " + kIndividuals + " HTTP/1.1\r\nHost: x\r\n"
+                                             "Content-Type: application/json\r\nContent-Length: " +
+                                             std::to_string(body.size()) + "\r\n\r\n" + body);
+  CHECK(unanswered.status == 0);  // closed without an answer: never a 201
+  CHECK(p.stop() == 75);          // it stopped by itself (EX_TEMPFAIL), not on our SIGTERM
+  CHECK_THAT(p.log_text(), Contains("could not be synced"));
+
+  write_fault(control, "none");
+  p.restart();
+  HttpClient again(p.port());
+  CHECK(again.get(kIndividuals + "/" + str(kept.json().as_object(), "id")).status == 200);
+  // The unconfirmed write reached the operating system before the failed sync: whether it is
+  // there now is what the disk kept. Either way the store opens and serves it consistently.
+  const auto unconfirmed = stored(again, "Sync");
+  CHECK((unconfirmed == 1 || unconfirmed == 2));
+  CHECK(post_json(again, kIndividuals, individual("After", "Sync")).status == 201);
+  std::filesystem::remove_all(std::filesystem::path(control).parent_path());
+}

@@ -7,7 +7,8 @@
 //   order            a public kind (lifecycle acknowledged -> inProgress -> completed); creating
 //                    one writes a ledger entry in the same transaction (check_in_transaction)
 //   POST unitOfWork  runs {"changes":[...], "throwAfter": n} as one unit and answers each
-//                    change's outcome (see run_changes)
+//                    change's outcome (see run_changes); op "preparedCreate" is a create
+//                    prepared with Resources::prepare_create before the unit runs
 //   POST order/{id}/reminder?inMs=N   schedules the timer "reminder-<id>"; DELETE cancels it
 // Internal state: ledger (admin read-only at /admin/internal/stateful/ledger), note (internal).
 // The reaction "order-created" writes ledger entry "reaction-<order id>" for every OrderCreateEvent.
@@ -17,6 +18,8 @@
 //                         per marker file in $TMFD_TEST_CRASH_DIR
 //   timerFails: true      the reminder's handler always throws
 #include <unistd.h>
+
+#include <map>
 
 #include <chrono>
 #include <cstdlib>
@@ -70,11 +73,16 @@ void ledger(UnitOfWork& work, const std::string& id, const std::string& what) {
   if (!r.ok()) throw std::runtime_error("ledger entry refused: " + std::string(r.error->what()));
 }
 
+// Creations of op "preparedCreate", prepared before the unit runs (by index in `changes`).
+using Prepared = std::map<std::size_t, PreparedCreate>;
+
 // Runs the changes of a POST unitOfWork body; answers each outcome.
-json::array run_changes(const json::array& changes, std::int64_t throw_after, UnitOfWork& work) {
+json::array run_changes(const json::array& changes, std::int64_t throw_after, const Prepared& prepared,
+                        UnitOfWork& work) {
   json::array outcomes;
   std::int64_t n = 0;
-  for (const auto& c : changes) {
+  for (std::size_t index = 0; index < changes.size(); ++index) {
+    const auto& c = changes[index];
     if (throw_after >= 0 && n++ == throw_after) throw ApiError::conflict("the unit gave up after " + std::to_string(throw_after) + " changes");
     const auto& change = c.as_object();
     const std::string op = str(change, "op");
@@ -100,6 +108,7 @@ json::array run_changes(const json::array& changes, std::int64_t throw_after, Un
     }
     ChangeResult r;
     if (op == "create") r = work.create(path, change.at("body").as_object());
+    else if (op == "preparedCreate") r = work.create(prepared.at(index));
     else if (op == "merge") r = work.merge_patch(path, id, change.at("patch").as_object(), expected);
     else if (op == "jsonPatch") r = work.json_patch(path, id, change.at("patch").as_array(), expected);
     else if (op == "delete") r = work.remove(path, id, expected);
@@ -167,9 +176,16 @@ public:
       auto changes = std::make_shared<json::array>(body.at("changes").as_array());
       std::int64_t throw_after = body.contains("throwAfter") ? body.at("throwAfter").to_number<std::int64_t>() : -1;
       auto outcomes = std::make_shared<json::array>();
+      // "preparedCreate" changes are prepared here, on the I/O thread, before the unit runs.
+      auto prepared = std::make_shared<Prepared>();
+      for (std::size_t i = 0; i < changes->size(); ++i) {
+        const auto& change = (*changes)[i].as_object();
+        if (str(change, "op") == "preparedCreate")
+          (*prepared)[i] = resources_->prepare_create(str(change, "path"), change.at("body").as_object(), req.context);
+      }
       resources_->run(req.context,
-                      [changes, throw_after, outcomes](UnitOfWork& work) {
-                        *outcomes = run_changes(*changes, throw_after, work);
+                      [changes, throw_after, prepared, outcomes](UnitOfWork& work) {
+                        *outcomes = run_changes(*changes, throw_after, *prepared, work);
                       },
                       [outcomes, reply](UnitOfWorkResult result) {
                         json::object out;

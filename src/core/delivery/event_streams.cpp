@@ -30,7 +30,7 @@ public:
     // them alone does not look like "nothing arrived" while more is waiting.
     std::vector<Event> events;
     for (;;) {
-      auto batch = read_outbox_after(owner_.db_.reader(), read_position_, max);
+      auto batch = read_outbox_after(owner_.db_.reader(), read_position_, owner_.db_.durable_sequence(), max);
       if (batch.empty()) break;
       read_position_ = batch.back().event.sequence;
       for (auto& entry : batch)

@@ -246,7 +246,7 @@ struct HubDispatcher::Impl {
       std::vector<OutboxEntry> batch;
       bool read_failed = false;
       try {
-        batch = read_outbox_after(db.reader(), w->cursor, settings.batch_size);
+        batch = read_outbox_after(db.reader(), w->cursor, db.durable_sequence(), settings.batch_size);
       } catch (const std::exception& e) {
         log::error("delivery", "cannot read the outbox", {{"hub", w->hub.id}, {"error", e.what()}});
         read_failed = true;

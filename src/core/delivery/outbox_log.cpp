@@ -2,14 +2,15 @@
 
 namespace tmfd::delivery {
 
-std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::size_t limit) {
+std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::int64_t durable,
+                                           std::size_t limit) {
   static const std::string kSql =
       "SELECT seq, event_id, event_type, domain, resource_type, resource_id, correlation_id, topic, payload,"
       " principal, internal, CAST((julianday(created_at) - 2440587.5) * 86400000.0 AS INTEGER)"
-      " FROM tmfd_outbox WHERE seq > ? ORDER BY seq LIMIT ?";
+      " FROM tmfd_outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
   auto& st = conn.prepare(kSql);
   store::StatementUse use(st);
-  st.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+  st.bind(1, after).bind(2, durable).bind(3, static_cast<std::int64_t>(limit));
   std::vector<OutboxEntry> out;
   while (st.step()) {
     OutboxEntry entry;

@@ -15,8 +15,11 @@ struct OutboxEntry {
   std::int64_t committed_ms = 0;  // when the event was committed, Unix milliseconds
 };
 
-// Entries with sequence > `after`, oldest first, at most `limit`.
-std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::size_t limit);
+// Entries with `after` < sequence <= `durable`, oldest first, at most `limit`. `durable` is
+// Database::durable_sequence(): later entries may be committed but not yet on disk, and nothing
+// leaves tmfd before it is.
+std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::int64_t durable,
+                                           std::size_t limit);
 // The last sequence ever assigned (pruning does not lower it); 0 on a new database.
 std::int64_t outbox_head(store::Connection& conn);
 // One less than the oldest sequence still in the outbox (the head when it is empty).

@@ -98,6 +98,12 @@ std::string Metrics::render() const {
         writer_queue_depth.load());
   gauge("tmfd_store_commits_total", "Group commits done by the writer thread.", "counter",
         writer_commits.load());
+  gauge("tmfd_store_wal_syncs_total",
+        "Syncs of the write-ahead log before answering (synchronous: full); each covers every group committed "
+        "before it.",
+        "counter", wal_syncs.load());
+  gauge("tmfd_store_checkpoints_total", "Checkpoints of the write-ahead log run off the writer's path.", "counter",
+        checkpoints.load());
   gauge("tmfd_events_written_total", "Events written to the outbox.", "counter",
         events_written.load());
   gauge("tmfd_events_delivered_total", "Events handed to in-process subscribers.", "counter",

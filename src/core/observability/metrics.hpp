@@ -46,6 +46,8 @@ public:
   std::atomic<std::uint64_t> connections_refused{0};
   std::atomic<std::int64_t> writer_queue_depth{0};
   std::atomic<std::uint64_t> writer_commits{0};
+  std::atomic<std::uint64_t> wal_syncs{0};    // syncs of the log by the commit syncer
+  std::atomic<std::uint64_t> checkpoints{0};  // checkpoints done off the writer's path
   std::atomic<std::uint64_t> events_written{0};
   std::atomic<std::uint64_t> events_delivered{0};
   Histogram writer_group_size;

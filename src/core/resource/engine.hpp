@@ -38,6 +38,8 @@ public:
   void run(RequestContext context, std::function<void(UnitOfWork&)> work,
            std::function<void(UnitOfWorkResult)> done) override;
   UnitOfWorkResult run_and_wait(RequestContext context, std::function<void(UnitOfWork&)> work) override;
+  PreparedCreate prepare_create(const std::string& collection_path, json::object body, const RequestContext& context,
+                                CreateOptions options) override;
   void add_action(const std::string& collection_path, ResourceAction action) override;
 
   // Called on the writer thread after a commit that scheduled a timer (the timer runner's wake).

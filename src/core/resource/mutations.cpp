@@ -15,6 +15,7 @@
 #include "resource/patch.hpp"
 #include "resource/query.hpp"
 #include "resource/rules.hpp"
+#include "resource/prepared_create.hpp"
 #include "resource/work_session.hpp"
 
 namespace tmfd::resource {
@@ -263,6 +264,26 @@ void Engine::run(RequestContext context, std::function<void(UnitOfWork&)> work,
     if (done) done(std::move(result));
   };
   db_.submit(std::move(job));
+}
+
+PreparedCreate Engine::prepare_create(const std::string& collection_path, json::object body,
+                                     const RequestContext& context, CreateOptions options) {
+  const Kind& k = find(collection_path);
+  auto state = std::make_shared<PreparedCreateState>();
+  state->kind = &k;
+  if (auto* id = body.if_contains("id"); options.keep_id && id && id->is_string() && !id->get_string().empty())
+    state->kept_id = std::string(id->get_string());
+  try {
+    state->resource = prepare_new(k, std::move(body), options.keep_id);
+    state->text = json::serialize(state->resource);
+    check_size(k, state->text);
+    if (!k.kind.events.create.empty())
+      state->event = make_event(k.kind, k.kind.events.create, state->text,
+                                std::string(state->resource.at("id").get_string()), context);
+  } catch (const ApiError& e) {
+    state->refusal = e;
+  }
+  return PreparedCreate{std::move(state)};
 }
 
 UnitOfWorkResult Engine::run_and_wait(RequestContext context, std::function<void(UnitOfWork&)> work) {

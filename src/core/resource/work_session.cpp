@@ -2,6 +2,8 @@
 // imports, modules' units of work, hooks), and the typed results modules receive.
 #include "resource/work_session.hpp"
 
+#include "resource/prepared_create.hpp"
+
 #include <sqlite3.h>
 
 #include <tmfd/error.hpp>
@@ -144,6 +146,21 @@ ChangeResult WorkSession::create(const std::string& collection_path, json::objec
     engine_.check_size(k, text);
     insert_checked(k, resource, text);
     return {ChangeOutcome::Created, std::move(text), 1, std::nullopt};
+  });
+}
+
+ChangeResult WorkSession::create(const PreparedCreate& prepared) {
+  if (!prepared.state) throw std::invalid_argument("UnitOfWork::create: the PreparedCreate is empty");
+  const PreparedCreateState& p = *prepared.state;
+  const Engine::Kind& k = *p.kind;
+  return in_savepoint(k, [&]() -> ChangeResult {
+    if (p.refusal) throw *p.refusal;  // reported as the refusal REST would answer
+    if (!p.kept_id.empty())
+      if (auto existing = store::rows::read(txn_, k.table, p.kept_id))
+        return {ChangeOutcome::AlreadyExists, std::move(existing->body), existing->version, std::nullopt};
+    std::optional<Event> event = p.event;  // the preparation may be shared: write a copy
+    insert_checked(k, p.resource, p.text, event ? &*event : nullptr);
+    return {ChangeOutcome::Created, p.text, 1, std::nullopt};
   });
 }
 

@@ -27,6 +27,7 @@ public:
   const RequestContext& context() const override { return context_; }
   ListPage list(const std::string& collection_path, const std::string& query) override;
   ChangeResult create(const std::string& collection_path, json::object body, CreateOptions options) override;
+  ChangeResult create(const PreparedCreate& prepared) override;
   ChangeResult merge_patch(const std::string& collection_path, const std::string& id, json::object patch,
                            std::optional<std::int64_t> expected_version) override;
   ChangeResult json_patch(const std::string& collection_path, const std::string& id, json::array operations,

@@ -76,12 +76,15 @@ int lock_database(const std::string& path) {
 Database::Database(DatabaseOptions options, observability::Metrics& metrics)
     : options_(std::move(options)), lock_fd_(lock_database(options_.path)), instance_id_(next_instance_id++),
       writer_(options_.path, Connection::Mode::ReadWrite, options_.busy_timeout_ms),
-      queue_(writer_, options_.max_group_size, metrics) {
+      queue_(writer_, options_.max_group_size, metrics),
+      checkpointer_(options_.path, options_.busy_timeout_ms, kCheckpointFrames, metrics) {
   writer_.exec("PRAGMA journal_mode=WAL");
-  writer_.exec(options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-  // Checkpoint every ~16 MiB of WAL instead of SQLite's 4 MiB: each checkpoint syncs the main
-  // file, and under sustained writes fewer, larger ones cost less.
-  writer_.exec("PRAGMA wal_autocheckpoint=4000");
+  // With synchronous full, SQLite does not sync inside COMMIT: the write queue's CommitSyncer
+  // syncs the log after the commit, off the writer's path, before anything is acknowledged
+  // (store/commit_syncer.hpp). Checkpoints (which sync the log first) keep SQLite's own syncs.
+  writer_.exec("PRAGMA synchronous=NORMAL");
+  // Checkpoints run on a thread of their own (store/wal_checkpointer.hpp), from this size on.
+  checkpointer_.attach(writer_);
   configure_connection(writer_);
   writer_.exec(
       "CREATE TABLE IF NOT EXISTS tmfd_outbox("
@@ -111,6 +114,7 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
 
 Database::~Database() {
   queue_.stop();
+  checkpointer_.stop();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
 }
 
@@ -160,7 +164,12 @@ void Database::start_writer(WriteQueue::CommitListener on_commit) {
   // Statistics for the query planner, sampled (analysis_limit) so start-up stays fast on big files.
   writer_.exec("PRAGMA analysis_limit=1000");
   writer_.exec("ANALYZE");
-  queue_.start(std::move(on_commit));
+  {
+    // Everything in the outbox at start is on disk as far as anyone can tell.
+    Statement head(writer_.raw(), "SELECT seq FROM sqlite_sequence WHERE name='tmfd_outbox'");
+    queue_.set_durable_sequence(head.step() ? head.column_int(0) : 0);
+  }
+  queue_.start(std::move(on_commit), options_.synchronous_full);
   writer_started_ = true;
 }
 

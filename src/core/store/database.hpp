@@ -14,6 +14,7 @@
 #include "query/list_query.hpp"
 #include "store/sqlite.hpp"
 #include "store/table_spec.hpp"
+#include "store/wal_checkpointer.hpp"
 #include "store/write_queue.hpp"
 
 namespace tmfd::store {
@@ -44,7 +45,12 @@ public:
   // the writer thread starts, as a write job after. Rethrows what `fn` throws.
   void with_writer(const std::function<void(Connection&)>& fn);
   void submit(WriteJob job) { queue_.submit(std::move(job)); }
-  void stop_writer() { queue_.stop(); }
+  void stop_writer() {
+    queue_.stop();
+    checkpointer_.stop();
+  }
+  // The highest outbox sequence on disk: see WriteQueue::durable_sequence.
+  std::int64_t durable_sequence() const { return queue_.durable_sequence(); }
 
   // Reads the last committed state on this thread's reader connection.
   std::optional<StoredResource> get(const TableSpec& spec, std::string_view id);
@@ -67,6 +73,9 @@ private:
   std::uint64_t instance_id_;
   Connection writer_;
   WriteQueue queue_;
+  // A checkpoint is asked for once the log holds this many pages (SQLite's default, 4 MiB).
+  static constexpr int kCheckpointFrames = 1000;
+  WalCheckpointer checkpointer_;
   bool writer_started_ = false;
 };
 

@@ -13,7 +13,7 @@ namespace tmfd::store {
 
 namespace {
 
-enum class Fault { None, Full, Io };
+enum class Fault { None, Full, Io, Sync };
 
 std::string control_file;
 sqlite3_vfs* real_vfs = nullptr;
@@ -24,6 +24,7 @@ Fault current_fault() {
   if (!(in >> word)) return Fault::None;
   if (word == "full") return Fault::Full;
   if (word == "io") return Fault::Io;
+  if (word == "sync") return Fault::Sync;
   return Fault::None;
 }
 
@@ -47,7 +48,8 @@ int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   switch (current_fault()) {
   case Fault::Full: return SQLITE_FULL;
   case Fault::Io: return SQLITE_IOERR_WRITE;
-  case Fault::None: break;
+  case Fault::None:
+  case Fault::Sync: break;
   }
   return real(f)->pMethods->xWrite(real(f), buf, n, off);
 }
@@ -58,7 +60,8 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
 }
 
 int x_sync(sqlite3_file* f, int flags) {
-  if (current_fault() == Fault::Io) return SQLITE_IOERR_FSYNC;
+  const Fault fault = current_fault();
+  if (fault == Fault::Io || fault == Fault::Sync) return SQLITE_IOERR_FSYNC;
   return real(f)->pMethods->xSync(real(f), flags);
 }
 

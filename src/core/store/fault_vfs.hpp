@@ -7,6 +7,7 @@
 // tmfd starts (a warning is logged then). The control file holds one word:
 //   full   writes fail with SQLITE_FULL (as on a full disk)
 //   io     writes, syncs and reads fail with SQLITE_IOERR_* (as on a failing disk)
+//   sync   syncs alone fail with SQLITE_IOERR_FSYNC (data written, never confirmed on disk)
 // Anything else, or no file, means no fault. It is read at every write, sync and read.
 #include <string>
 

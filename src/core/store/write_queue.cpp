@@ -1,6 +1,7 @@
 #include "store/write_queue.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include <tmfd/log.hpp>
 
@@ -35,12 +36,29 @@ void WriteTxn::emit(Event event) {
 
 WriteQueue::WriteQueue(Connection& conn, std::size_t max_group_size,
                        observability::Metrics& metrics)
-    : conn_(conn), max_group_size_(max_group_size), metrics_(metrics) {}
+    : conn_(conn), max_group_size_(max_group_size), metrics_(metrics), syncer_(metrics) {}
 
 WriteQueue::~WriteQueue() { stop(); }
 
-void WriteQueue::start(CommitListener on_commit) {
+namespace {
+thread_local bool this_is_the_writer = false;
+}
+
+void WriteQueue::start(CommitListener on_commit, bool sync_before_answer) {
   on_commit_ = std::move(on_commit);
+  sync_before_answer_ = sync_before_answer;
+  if (sync_before_answer_)
+    syncer_.start([] { this_is_the_writer = true; },
+                  [this] {
+                    // Under the writer's mutex: its wait checks idle() under it, so the wake-up
+                    // cannot fall between that check and the wait.
+                    bool wake;
+                    {
+                      std::lock_guard lock(mutex_);
+                      wake = writer_waiting_;
+                    }
+                    if (wake) wake_.notify_one();
+                  });
   thread_ = std::thread([this] { run(); });
 }
 
@@ -75,6 +93,8 @@ void WriteQueue::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  // After the writer: the groups it committed last are synced and answered.
+  syncer_.stop();
 }
 
 // The query planner needs statistics to choose between indexes: with two indexed filters (e.g.
@@ -92,10 +112,6 @@ void WriteQueue::refresh_statistics_if_due() {
   }
 }
 
-namespace {
-thread_local bool this_is_the_writer = false;
-}
-
 bool WriteQueue::on_writer_thread() noexcept { return this_is_the_writer; }
 
 void WriteQueue::run() {
@@ -108,17 +124,37 @@ void WriteQueue::run() {
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       writer_waiting_ = false;
       if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && group.size() < max_group_size_) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
     }
-    metrics_.writer_queue_depth.fetch_sub(static_cast<std::int64_t>(group.size()),
-                                          std::memory_order_relaxed);
     group_started_ms_.store(steady_ms());
     commit_group(group);
     group_started_ms_.store(0);
     group.clear();
+  }
+}
+
+std::size_t WriteQueue::take_queued(std::vector<WriteJob>& group) {
+  std::size_t taken = 0;
+  {
+    std::lock_guard lock(mutex_);
+    while (!queue_.empty() && group.size() < max_group_size_) {
+      group.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+      ++taken;
+    }
+  }
+  metrics_.writer_queue_depth.fetch_sub(static_cast<std::int64_t>(taken), std::memory_order_relaxed);
+  return taken;
+}
+
+bool WriteQueue::wait_for_more_while_syncing(std::vector<WriteJob>& group) {
+  if (!sync_before_answer_ || group.size() >= max_group_size_) return false;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (stopping_ || syncer_.idle()) return false;  // commit now: its sync can start at once
+    if (!queue_.empty()) return true;
+    writer_waiting_ = true;
+    wake_.wait(lock);
+    writer_waiting_ = false;
   }
 }
 
@@ -136,15 +172,32 @@ std::string describe(const std::exception_ptr& error) {
 
 } // namespace
 
-void WriteQueue::commit_group(std::vector<WriteJob>& group) {
-  std::vector<std::exception_ptr> errors(group.size());
-  std::vector<Event> committed_events;
+// What a group leaves to do once it is committed (and, with sync_before_answer, on disk).
+struct WriteQueue::GroupOutcome {
+  std::vector<WriteJob> jobs;
+  std::vector<std::exception_ptr> errors;
+  std::exception_ptr commit_error;
+  std::vector<Event> events;
   std::vector<std::function<void()>> after_commit;
+};
+
+// Takes the queued jobs and commits them as one group. With sync_before_answer, while the syncer
+// is still syncing earlier groups, committing now would gain nothing (this commit's sync would
+// wait behind that one anyway) and would cost a commit's page writes: so the group stays open
+// and takes in the jobs that arrive meanwhile, and commits once the syncer is free. One commit
+// per sync, as large as the load makes it, and the writer's work overlaps the disk's.
+void WriteQueue::commit_group(std::vector<WriteJob>& group) {
+  auto outcome = std::make_shared<GroupOutcome>();
+  std::vector<Event>& committed_events = outcome->events;
+  std::vector<std::function<void()>>& after_commit = outcome->after_commit;
+  std::vector<std::exception_ptr>& errors = outcome->errors;
   WriteTxn txn(conn_);
   std::exception_ptr commit_error;
-  try {
-    conn_.run_cached("BEGIN IMMEDIATE");
-    for (std::size_t i = 0; i < group.size(); ++i) {
+  std::size_t next = 0;  // the next job of `group` to run
+  auto run_taken_jobs = [&] {
+    errors.resize(group.size());
+    for (; next < group.size(); ++next) {
+      const std::size_t i = next;
       log::CorrelationScope scope(group[i].correlation_id);
       conn_.run_cached("SAVEPOINT job");
       try {
@@ -154,6 +207,8 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
         for (auto& fn : txn.after_commit_) after_commit.push_back(std::move(fn));
       } catch (...) {
         errors[i] = std::current_exception();
+        txn.pending_.clear();
+        txn.after_commit_.clear();
         // On a full disk or an I/O error SQLite may roll the whole transaction back by itself:
         // then the group as a whole has failed, and every write of it is refused alike.
         if (sqlite3_get_autocommit(conn_.raw())) throw;
@@ -163,12 +218,22 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
       txn.pending_.clear();
       txn.after_commit_.clear();
     }
+  };
+  take_queued(group);
+  try {
+    conn_.run_cached("BEGIN IMMEDIATE");
+    run_taken_jobs();
+    while (wait_for_more_while_syncing(group)) {
+      take_queued(group);
+      run_taken_jobs();
+    }
     conn_.run_cached("COMMIT");
   } catch (...) {
     // The transaction as a whole failed (disk full, I/O error): nothing of the group is kept.
     commit_error = std::current_exception();
     committed_events.clear();
     after_commit.clear();
+    errors.resize(group.size());
     try {
       if (!sqlite3_get_autocommit(conn_.raw())) conn_.exec("ROLLBACK");
     } catch (...) {
@@ -180,14 +245,32 @@ void WriteQueue::commit_group(std::vector<WriteJob>& group) {
   metrics_.writer_commits.fetch_add(1, std::memory_order_relaxed);
   metrics_.writer_group_size.observe(static_cast<double>(group.size()));
   metrics_.events_written.fetch_add(committed_events.size(), std::memory_order_relaxed);
+  outcome->commit_error = commit_error;
+  outcome->jobs = std::move(group);
+  group.clear();
 
-  // Announce before answering: a client that sees 201 and subscribes late has still been
-  // preceded by the event in the bus's order.
-  if (!committed_events.empty() && on_commit_) on_commit_(std::move(committed_events));
-  for (auto& fn : after_commit) fn();
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    log::CorrelationScope scope(group[i].correlation_id);
-    group[i].done(commit_error ? commit_error : errors[i]);
+  if (!sync_before_answer_) {
+    complete(*outcome);
+    return;
+  }
+  // The log file the commit wrote to: the syncer makes it durable. Asked here, on the writer
+  // thread, because a connection's file controls belong to the thread that uses it.
+  sqlite3_file* wal = nullptr;
+  if (!commit_error) sqlite3_file_control(conn_.raw(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+  syncer_.submit(wal, [this, outcome] { complete(*outcome); });
+}
+
+void WriteQueue::complete(GroupOutcome& outcome) {
+  if (!outcome.events.empty()) {
+    durable_sequence_.store(outcome.events.back().sequence, std::memory_order_release);
+    // Announce before answering: a client that sees 201 and subscribes late has still been
+    // preceded by the event in the bus's order.
+    if (on_commit_) on_commit_(std::move(outcome.events));
+  }
+  for (auto& fn : outcome.after_commit) fn();
+  for (std::size_t i = 0; i < outcome.jobs.size(); ++i) {
+    log::CorrelationScope scope(outcome.jobs[i].correlation_id);
+    outcome.jobs[i].done(outcome.commit_error ? outcome.commit_error : outcome.errors[i]);
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include <tmfd/event.hpp>
 
+#include "store/commit_syncer.hpp"
 #include "store/sqlite.hpp"
 
 namespace tmfd::observability {
@@ -51,8 +52,9 @@ struct WriteJob {
   std::string correlation_id;
   // Runs inside the group transaction (in its own savepoint). Throwing rolls back only this job.
   std::function<void(WriteTxn&)> run;
-  // Called on the writer thread after the group committed (error null) or after this job or
-  // the commit failed (error set). Must not throw.
+  // Called after the group committed (error null; with sync_before_answer, once the commit is
+  // on disk) or after this job or the commit failed (error set), on a thread of the queue's own
+  // (on_writer_thread() is true there): it must not wait for another write. Must not throw.
   std::function<void(std::exception_ptr error)> done;
 };
 
@@ -63,9 +65,17 @@ public:
   WriteQueue(Connection& conn, std::size_t max_group_size, observability::Metrics& metrics);
   ~WriteQueue();
 
-  void start(CommitListener on_commit);
+  // sync_before_answer (storage.synchronous: full, with SQLite's own commit sync off): groups
+  // are made durable by a CommitSyncer before their events are announced and their jobs done.
+  void start(CommitListener on_commit, bool sync_before_answer);
   void submit(WriteJob job);
-  // True on the writer thread (inside a job or its done callback).
+  // The highest outbox sequence known to be on disk (and announced): readers of the outbox read
+  // no further, so nothing leaves tmfd that a power cut could take back. Any thread.
+  std::int64_t durable_sequence() const { return durable_sequence_.load(std::memory_order_acquire); }
+  // Before start: the outbox head found on disk.
+  void set_durable_sequence(std::int64_t sequence) { durable_sequence_.store(sequence); }
+  // True on the writer thread and on the thread completing its groups (inside a job or its done
+  // callback): code there must not wait for a write.
   static bool on_writer_thread() noexcept;
   // How long the writer has been on its current group (waiting for the database lock, running
   // the jobs, committing); 0 when it is idle. Any thread.
@@ -76,6 +86,13 @@ public:
 private:
   void run();
   void commit_group(std::vector<WriteJob>& group);
+  // Moves queued jobs into `group` (up to max_group_size); returns how many.
+  std::size_t take_queued(std::vector<WriteJob>& group);
+  // With a sync under way: waits until a job is queued (true) or the syncer is free (false).
+  bool wait_for_more_while_syncing(std::vector<WriteJob>& group);
+  struct GroupOutcome;
+  // Announces a group's events and calls its jobs' done callbacks.
+  void complete(GroupOutcome& outcome);
   void refresh_statistics_if_due();
 
   Connection& conn_;
@@ -90,6 +107,9 @@ private:
   std::int64_t changes_at_last_analyze_ = 0;
   // steady_clock milliseconds when the current group was taken; 0 when the writer is idle.
   std::atomic<std::int64_t> group_started_ms_{0};
+  std::atomic<std::int64_t> durable_sequence_{0};
+  bool sync_before_answer_ = false;
+  CommitSyncer syncer_;
   std::thread thread_;
 };
 

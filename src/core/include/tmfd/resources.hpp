@@ -40,8 +40,8 @@ public:
   // are projected as the REST list projects them.
   virtual ListPage list(const std::string& collection_path, const std::string& query) = 0;
 
-  // Writes, with the REST rules (validation, lifecycle, events). The callback runs on the
-  // writer thread after commit.
+  // Writes, with the REST rules (validation, lifecycle, events). The callback runs on a thread
+  // of the store's after commit (and, with storage.synchronous full, once it is on disk).
   virtual void create(const std::string& collection_path, json::object body,
                       std::string correlation_id, WriteCallback done) = 0;
   virtual void patch(const std::string& collection_path, const std::string& id,
@@ -49,16 +49,23 @@ public:
                      WriteCallback done) = 0;
   // Creates every entry in one transaction, in the order given, with the same checks, hooks and
   // events as POST; if any entry is refused, nothing is written and every refusal is reported.
-  // The callback runs on the writer thread after commit or rollback.
+  // The callback runs on a thread of the store's after commit or rollback.
   virtual void import(std::vector<ImportEntry> entries, std::string correlation_id,
                       std::function<void(ImportOutcome)> done) = 0;
 
   // Runs `work` on the store's writer in one transaction: a unit of work (tmfd/unit_of_work.hpp).
-  // `done` runs on the writer thread after the commit or the rollback; it must not block.
+  // `done` runs on a thread of the store's after the commit (with storage.synchronous full, once
+  // it is on disk) or the rollback; it must not block.
   virtual void run(RequestContext context, std::function<void(UnitOfWork&)> work,
                    std::function<void(UnitOfWorkResult)> done) = 0;
+  // Prepares a creation for UnitOfWork::create(const PreparedCreate&), on the calling thread (any
+  // thread): what needs no stored state is done here instead of on the writer. Does not throw
+  // for a body the kind refuses: the refusal is reported when the unit creates it. Throws
+  // std::invalid_argument for an unknown collection.
+  virtual PreparedCreate prepare_create(const std::string& collection_path, json::object body,
+                                        const RequestContext& context, CreateOptions options = {}) = 0;
   // The same, waiting for the outcome: for a module's own threads. Throws std::logic_error when
-  // called on the writer thread (from a hook or a done callback), which would wait for itself.
+  // called on the store's threads (from a hook or a done callback), which would wait for themselves.
   virtual UnitOfWorkResult run_and_wait(RequestContext context, std::function<void(UnitOfWork&)> work) = 0;
 
   // Serves POST {collection_path}/{id}/{action.name} for a kind declared before. Throws

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -58,6 +59,17 @@ struct CreateOptions {
   bool keep_id = true;
 };
 
+// A creation prepared before its unit of work runs (Resources::prepare_create): the resource
+// completed (id, href, dates, initial state), validated, serialized and its create event built,
+// on the caller's thread. The unit of work then only checks what needs the stored state (a kept
+// id that exists, hooks that read) and writes, so the writer, which every write shares, does
+// less. A body that is refused is kept as the refusal, which UnitOfWork::create(prepared)
+// reports like any other. Opaque; copies share the same preparation.
+struct PreparedCreateState;
+struct PreparedCreate {
+  std::shared_ptr<const PreparedCreateState> state;
+};
+
 class UnitOfWork : public TransactionReader {
 public:
   // Who asked, under which correlation id. Recorded on every change's event.
@@ -69,6 +81,9 @@ public:
 
   virtual ChangeResult create(const std::string& collection_path, json::object body,
                               CreateOptions options = {}) = 0;
+  // The same for a creation prepared with Resources::prepare_create (with this unit's context:
+  // the event carries the context it was prepared with). Same outcomes; use one preparation once.
+  virtual ChangeResult create(const PreparedCreate& prepared) = 0;
   // A JSON merge patch (RFC 7386), with the REST rules. `expected_version`: the change is refused
   // with VersionMismatch unless the stored version is this one (REST's If-Match).
   virtual ChangeResult merge_patch(const std::string& collection_path, const std::string& id,
