@@ -118,7 +118,8 @@ std::variant<std::shared_ptr<const Caller>, Refusal> TokenValidator::verify(std:
   if (!header || !payload) return Refusal{"malformed token"};
 
   const auto alg_name = string_claim(*header, "alg");
-  if (alg_name == "none" || alg_name.empty()) return Refusal{"unsigned tokens are not accepted"};
+  if (alg_name.empty()) return Refusal{"malformed token"};
+  if (alg_name == "none") return Refusal{"unsigned tokens are not accepted"};
   if (alg_name.rfind("HS", 0) == 0) return Refusal{"HMAC-signed tokens are not accepted"};
   const auto alg = algorithm_named(alg_name);
   if (!alg) return Refusal{"signature algorithm not accepted"};

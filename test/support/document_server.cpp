@@ -1,0 +1,80 @@
+#include "document_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+
+namespace tmfd::test {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+struct DocumentServer::Impl {
+  asio::io_context ioc;
+  asio::ip::tcp::acceptor acceptor{ioc, {asio::ip::make_address("127.0.0.1"), 0}};
+  mutable std::mutex mutex;
+  std::map<std::string, std::string> documents;
+  std::map<std::string, int> counts;
+  std::thread thread;
+
+  void accept() {
+    acceptor.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+      if (ec) return;
+      answer(socket);  // blocking: the tests ask one thing at a time
+      accept();
+    });
+  }
+
+  void answer(asio::ip::tcp::socket& socket) {
+    boost::system::error_code ec;
+    boost::beast::flat_buffer buffer;
+    http::request<http::string_body> req;
+    http::read(socket, buffer, req, ec);
+    if (ec) return;
+    http::response<http::string_body> res{http::status::not_found, 11};
+    {
+      std::lock_guard lock(mutex);
+      auto it = documents.find(std::string(req.target()));
+      if (it != documents.end()) {
+        res.result(http::status::ok);
+        res.body() = it->second;
+        ++counts[it->first];
+      }
+    }
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(false);
+    res.prepare_payload();
+    http::write(socket, res, ec);
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  }
+};
+
+DocumentServer::DocumentServer() : impl_(std::make_unique<Impl>()) {
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+DocumentServer::~DocumentServer() {
+  impl_->ioc.stop();
+  impl_->thread.join();
+}
+
+std::uint16_t DocumentServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::string DocumentServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port()) + path;
+}
+
+void DocumentServer::set(const std::string& path, std::string body) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->documents[path] = std::move(body);
+}
+
+int DocumentServer::served(const std::string& path) const {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->counts.find(path);
+  return it == impl_->counts.end() ? 0 : it->second;
+}
+
+} // namespace tmfd::test
