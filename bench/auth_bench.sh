@@ -45,7 +45,7 @@ TMFD_BIN=$BUILD_DIR/tmfd
 for m in party security; do
   [ -f "$BUILD_DIR/plugins/tmfd_$m.so" ] || die "no $BUILD_DIR/plugins/tmfd_$m.so (scripts/build.sh tmfd_$m)"
 done
-for tool in wrk curl openssl python3; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool"; done
+for tool in wrk curl openssl xxd; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool"; done
 for v in REPEAT CONNECTIONS WRK_THREADS SEED_COUNT PAUSE; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
