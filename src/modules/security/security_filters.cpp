@@ -1,5 +1,6 @@
 #include "security_filters.hpp"
 
+#include <cctype>
 #include <chrono>
 
 #include <tmfd/error.hpp>

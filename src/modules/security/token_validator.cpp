@@ -1,6 +1,7 @@
 #include "token_validator.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <mutex>
 
 #include <tmfd/json.hpp>
