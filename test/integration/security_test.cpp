@@ -214,9 +214,10 @@ TEST_CASE("security: a key rotated into the issuer's key set is picked up on fir
   check_401(c.request("GET", kIndividuals, "", bearer(mint(idp.ec, "ES256", fresh))), "unknown signing key");
 }
 
-TEST_CASE("security: several issuers, by discovery and by key set file", "[security][auth]") {
+TEST_CASE("security: several issuers, by discovery, by key set file and by key set URL", "[security][auth]") {
   Provider a("alpha");
   Provider b("beta");
+  Provider g("gamma");
   const std::string dir = make_temp_dir();
   const std::string jwks_file = dir + "/beta.jwks";
   std::ofstream(jwks_file) << jwks({&b.rsa, &b.ec});
@@ -231,11 +232,17 @@ TEST_CASE("security: several issuers, by discovery and by key set file", "[secur
                  "        issuer: \"" + b.issuer + "\"\n"
                  "        audience: [other, tmfd]\n"
                  "        jwks_file: " + jwks_file + "\n"
+                 "      gamma:\n"
+                 "        issuer: \"" + g.issuer + "\"\n"
+                 "        audience: [tmfd]\n"
+                 "        jwks_url: \"" + g.server.url(g.realm_path + "/certs") + "\"\n"
                  "    rules:\n      clerk: [\"read on party/*\"]\n";
   TmfdProcess p(o);
   HttpClient c(p.port());
   CHECK(c.request("GET", kIndividuals, "", bearer(a.token("alice", {"clerk"}))).status == 200);
   CHECK(c.request("GET", kIndividuals, "", bearer(b.token("bob", {"clerk"}, "ES256"))).status == 200);
+  CHECK(c.request("GET", kIndividuals, "", bearer(g.token("carol", {"clerk"}, "PS256"))).status == 200);
+  CHECK(g.key_fetches() >= 1);
   // Beta's key does not sign for alpha.
   check_401(c.request("GET", kIndividuals, "", bearer(mint(b.rsa, "RS256", a.claims("alice", {"clerk"})))),
             "unknown signing key");
