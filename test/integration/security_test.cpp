@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -459,4 +460,50 @@ TEST_CASE("security: configuration mistakes stop tmfd at start with the key name
   auto [where_code, where_out] = check(security_yaml(idp, "      c: [\"read on a/b where owner = me\"]\n"));
   CHECK(where_code != 0);
   CHECK_THAT(where_out, Catch::Contains("where relatedParty = caller"));
+}
+
+TEST_CASE("security: a key set over HTTPS is fetched with the configured CA, and the host name is checked",
+          "[security][auth][tls]") {
+  const std::string dir = make_temp_dir();
+  auto make_certificate = [&](const std::string& name, const std::string& alt_names) {
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=tmfd-test -keyout " + dir +
+                            "/" + name + ".key -out " + dir + "/" + name + ".pem -addext subjectAltName=" +
+                            alt_names + " >/dev/null 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  };
+  make_certificate("good", "IP:127.0.0.1");
+  make_certificate("other", "DNS:idp.example.test");
+  const auto key = SigningKey::rsa("tls-rsa");
+  const std::string issuer = "https://idp.example.test/realms/tls";
+  auto claims = [&] {
+    const auto now = unix_now();
+    return json::object{{"iss", issuer}, {"aud", "tmfd"}, {"sub", "alice"}, {"exp", now + 300},
+                        {"realm_access", json::object{{"roles", json::array{"clerk"}}}}};
+  };
+  auto options = [&](const DocumentServer& idp, const std::string& ca) {
+    TmfdOptions o;
+    o.extra_yaml = "  security:\n    issuers:\n      tls:\n        issuer: \"" + issuer +
+                   "\"\n        audience: [tmfd]\n        jwks_url: \"" + idp.url("/certs") + "\"\n"
+                   "    ca_file: " + dir + "/" + ca + ".pem\n"
+                   "    rules:\n      clerk: [\"read on party/*\"]\n";
+    return o;
+  };
+  SECTION("a certificate for the URL's host, signed by the CA: the keys load") {
+    DocumentServer idp(dir + "/good.pem", dir + "/good.key");
+    idp.set("/certs", jwks({&key}));
+    TmfdProcess p(options(idp, "good"));
+    HttpClient c(p.port());
+    CHECK(c.request("GET", kIndividuals, "", bearer(mint(key, "RS256", claims()))).status == 200);
+    CHECK(idp.served("/certs") >= 1);
+  }
+  SECTION("a certificate for another host: nothing is fetched, tmfd starts, its tokens are refused") {
+    DocumentServer idp(dir + "/other.pem", dir + "/other.key");
+    idp.set("/certs", jwks({&key}));
+    TmfdProcess p(options(idp, "other"));
+    HttpClient c(p.port());
+    check_401(c.request("GET", kIndividuals, "", bearer(mint(key, "RS256", claims()))), "unknown signing key");
+    CHECK(idp.served("/certs") == 0);
+    CHECK_THAT(p.log_text(), Catch::Contains("cannot load signing keys"));
+  }
+  remove_temp_dir(dir);
 }

@@ -1,6 +1,7 @@
 #include "document_server.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <thread>
@@ -17,16 +18,29 @@ struct DocumentServer::Impl {
   std::map<std::string, std::string> documents;
   std::map<std::string, int> counts;
   std::thread thread;
+  std::unique_ptr<asio::ssl::context> tls;
 
   void accept() {
     acceptor.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket socket) {
       if (ec) return;
-      answer(socket);  // blocking: the tests ask one thing at a time
+      // Blocking: the tests ask one thing at a time.
+      if (!tls) {
+        answer(socket);
+      } else {
+        asio::ssl::stream<asio::ip::tcp::socket&> stream(socket, *tls);
+        boost::system::error_code handshake;
+        stream.handshake(asio::ssl::stream_base::server, handshake);
+        if (!handshake) {
+          answer(stream);
+          stream.shutdown(handshake);
+        }
+      }
       accept();
     });
   }
 
-  void answer(asio::ip::tcp::socket& socket) {
+  template <class Stream>
+  void answer(Stream& socket) {
     boost::system::error_code ec;
     boost::beast::flat_buffer buffer;
     http::request<http::string_body> req;
@@ -46,11 +60,19 @@ struct DocumentServer::Impl {
     res.keep_alive(false);
     res.prepare_payload();
     http::write(socket, res, ec);
-    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   }
 };
 
 DocumentServer::DocumentServer() : impl_(std::make_unique<Impl>()) {
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+DocumentServer::DocumentServer(const std::string& certificate_file, const std::string& key_file)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  impl_->tls->use_certificate_chain_file(certificate_file);
+  impl_->tls->use_private_key_file(key_file, asio::ssl::context::pem);
   impl_->accept();
   impl_->thread = std::thread([this] { impl_->ioc.run(); });
 }
@@ -63,7 +85,7 @@ DocumentServer::~DocumentServer() {
 std::uint16_t DocumentServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 std::string DocumentServer::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port()) + path;
+  return (impl_->tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port()) + path;
 }
 
 void DocumentServer::set(const std::string& path, std::string body) {

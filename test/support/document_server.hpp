@@ -1,7 +1,7 @@
 #pragma once
 // A tiny HTTP/1.1 server in the test process that answers GET requests with documents set at run
 // time (e.g. an identity provider's discovery document and key set), one request per connection,
-// and counts what it served.
+// over plain HTTP or TLS, and counts what it served.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -13,6 +13,8 @@ namespace tmfd::test {
 class DocumentServer {
 public:
   DocumentServer();  // listens on 127.0.0.1, a free port, at once
+  // The same over TLS with this certificate chain and key (PEM files): URLs are https://.
+  DocumentServer(const std::string& certificate_file, const std::string& key_file);
   ~DocumentServer();
   DocumentServer(const DocumentServer&) = delete;
   DocumentServer& operator=(const DocumentServer&) = delete;
