@@ -164,6 +164,11 @@ TEST_CASE("security: every refused token is a 401 with its WWW-Authenticate chal
     claims["nbf"] = unix_now() + 600;
     check_401(get(mint(idp.rsa, "RS256", claims)), "token not yet valid");
   }
+  SECTION("critical header extensions") {
+    check_401(get(mint_with_header(idp.rsa, "RS256", {{"alg", "RS256"}, {"kid", idp.rsa.kid()}, {"crit", json::array{"exp"}}, {"exp", 1}},
+                                   idp.claims("alice", {"clerk"}))),
+              "unsupported critical header");
+  }
   SECTION("wrong issuer") {
     auto claims = idp.claims("alice", {"clerk"});
     claims["iss"] = "https://evil.example.com/realms/tmf";

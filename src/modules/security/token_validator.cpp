@@ -125,6 +125,9 @@ std::variant<std::shared_ptr<const Caller>, Refusal> TokenValidator::verify(std:
   const auto alg = algorithm_named(alg_name);
   if (!alg) return Refusal{"signature algorithm not accepted"};
 
+  // RFC 7515 4.1.11: a token whose header lists critical extensions tmfd does not know is refused.
+  if (header->contains("crit")) return Refusal{"unsupported critical header"};
+
   const auto iss = string_claim(*payload, "iss");
   std::size_t issuer = 0;
   while (issuer < settings_.issuers.size() && settings_.issuers[issuer].issuer != iss) ++issuer;
