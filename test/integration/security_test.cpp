@@ -220,6 +220,30 @@ TEST_CASE("security: a key rotated into the issuer's key set is picked up on fir
   check_401(c.request("GET", kIndividuals, "", bearer(mint(idp.ec, "ES256", fresh))), "unknown signing key");
 }
 
+TEST_CASE("security: tokens with unknown key ids refetch the keys at most once per interval", "[security][auth]") {
+  Provider idp;
+  auto o = secured(idp, "      clerk: [\"* on */*\"]\n");
+  o.extra_yaml.replace(o.extra_yaml.find("unknown_key_refresh_min_seconds: 0"), 34, "unknown_key_refresh_min_seconds: 1");
+  TmfdProcess p(o);
+  HttpClient c(p.port());
+  const std::string certs = idp.realm_path + "/certs";
+  REQUIRE(idp.key_fetches() == 1);  // at start
+  // A stream of tokens signed with made-up key ids for 3.5 s.
+  auto stranger = SigningKey::rsa("x");
+  int n = 0, not_refused = 0;
+  for (auto end = std::chrono::steady_clock::now() + 3500ms; std::chrono::steady_clock::now() < end; ++n) {
+    auto t = mint_with_header(stranger, "RS256", {{"alg", "RS256"}, {"kid", "made-up-" + std::to_string(n)}},
+                              idp.claims("mallory", {"clerk"}));
+    if (c.request("GET", kIndividuals, "", bearer(t)).status != 401) ++not_refused;
+  }
+  CHECK(not_refused == 0);
+  const auto at = idp.server.served_at(certs);
+  INFO(n << " requests, " << at.size() << " key set fetches");
+  CHECK(at.size() >= 3);  // the unknown ids did ask for fetches...
+  CHECK(at.size() <= 5);  // ...but not one per request
+  for (std::size_t i = 1; i < at.size(); ++i) CHECK(at[i] - at[i - 1] >= 900ms);
+}
+
 TEST_CASE("security: several issuers, by discovery, by key set file and by key set URL", "[security][auth]") {
   Provider a("alpha");
   Provider b("beta");

@@ -16,7 +16,7 @@ struct DocumentServer::Impl {
   asio::ip::tcp::acceptor acceptor{ioc, {asio::ip::make_address("127.0.0.1"), 0}};
   mutable std::mutex mutex;
   std::map<std::string, std::string> documents;
-  std::map<std::string, int> counts;
+  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> served;
   std::thread thread;
   std::unique_ptr<asio::ssl::context> tls;
 
@@ -53,7 +53,7 @@ struct DocumentServer::Impl {
       if (it != documents.end()) {
         res.result(http::status::ok);
         res.body() = it->second;
-        ++counts[it->first];
+        served[it->first].push_back(std::chrono::steady_clock::now());
       }
     }
     res.set(http::field::content_type, "application/json");
@@ -95,8 +95,14 @@ void DocumentServer::set(const std::string& path, std::string body) {
 
 int DocumentServer::served(const std::string& path) const {
   std::lock_guard lock(impl_->mutex);
-  auto it = impl_->counts.find(path);
-  return it == impl_->counts.end() ? 0 : it->second;
+  auto it = impl_->served.find(path);
+  return it == impl_->served.end() ? 0 : static_cast<int>(it->second.size());
+}
+
+std::vector<std::chrono::steady_clock::time_point> DocumentServer::served_at(const std::string& path) const {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->served.find(path);
+  return it == impl_->served.end() ? std::vector<std::chrono::steady_clock::time_point>{} : it->second;
 }
 
 } // namespace tmfd::test

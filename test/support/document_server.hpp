@@ -2,11 +2,13 @@
 // A tiny HTTP/1.1 server in the test process that answers GET requests with documents set at run
 // time (e.g. an identity provider's discovery document and key set), one request per connection,
 // over plain HTTP or TLS, and counts what it served.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace tmfd::test {
 
@@ -25,6 +27,8 @@ public:
   void set(const std::string& path, std::string body);
   // How many GETs of `path` were answered.
   int served(const std::string& path) const;
+  // When each of them was answered.
+  std::vector<std::chrono::steady_clock::time_point> served_at(const std::string& path) const;
 
 private:
   struct Impl;
