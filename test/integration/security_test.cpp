@@ -291,8 +291,11 @@ TEST_CASE("security: access rules grant operations on APIs and kinds, with wildc
       "      replayer: [\"replayDeadLetters on party/hub\"]\n"
       "      ops: [\"read on admin/*\", \"read on */openapi\"]\n"
       "      tmfd-client-role: [\"read on party/organization\"]\n"
-      "      scope-role: [\"read on party/individual\"]\n";
-  TmfdProcess p(secured(idp, rules));
+      "      scope-role: [\"read on party/individual\"]\n"
+      "      event-watcher: [\"read on event/hub\", \"read on event/topicHub\"]\n";
+  auto options = secured(idp, rules);
+  options.extra_yaml = "  event:\n    enabled: true\n" + options.extra_yaml;  // TMF688: its hubs name no API
+  TmfdProcess p(options);
   HttpClient c(p.port());
   auto as = [&](std::initializer_list<const char*> roles) {
     json::array a;
@@ -340,6 +343,16 @@ TEST_CASE("security: access rules grant operations on APIs and kinds, with wildc
     check_403(c.request("POST", kPartyHub + "/" + hub + "/deadLetter/replay", "", bearer(t)));
     CHECK(c.request("POST", kPartyHub + "/" + hub + "/deadLetter/replay", "", bearer(as({"replayer"}))).status != 403);
     CHECK(c.request("DELETE", kPartyHub + "/" + hub, "", bearer(t)).status == 204);
+  }
+  SECTION("TMF688 hubs: the central hub and topic hubs are named by their path's API") {
+    const auto t = as({"event-watcher"});
+    CHECK(c.request("GET", "/tmf-api/event/v4/hub", "", bearer(t)).status == 200);
+    check_403(c.request("GET", "/tmf-api/event/v4/hub", "", bearer(as({"reader"}))));
+    check_403(c.request("POST", "/tmf-api/event/v4/hub", R"({"callback":"http://127.0.0.1:9/cb"})", bearer_json(t)));
+    auto topic = c.request("POST", "/tmf-api/event/v4/topic", R"({"name":"orders"})", bearer_json(as({"ops"})));
+    check_403(topic);  // ops may read admin routes only
+    CHECK(c.request("GET", "/tmf-api/event/v4/topic/none/hub", "", bearer(t)).status == 404);  // passed the rules
+    check_403(c.request("GET", "/tmf-api/event/v4/topic/none/hub", "", bearer(as({"reader"}))));
   }
   SECTION("admin and API description routes") {
     const auto t = as({"ops"});

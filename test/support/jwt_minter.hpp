@@ -32,7 +32,7 @@ private:
 
 std::string base64url(const std::string& bytes);
 
-// A signed token: header {alg, typ, kid (unless kid_override says "" to leave it out)}.
+// A signed token: header {alg, typ, kid}; mint_with_header takes the header as given.
 std::string mint(const SigningKey& key, const std::string& alg, const boost::json::object& claims);
 std::string mint_with_header(const SigningKey& key, const std::string& alg, const boost::json::object& header,
                              const boost::json::object& claims);
