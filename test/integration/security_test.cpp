@@ -483,9 +483,11 @@ TEST_CASE("security: the principal is recorded on the change's event", "[securit
 
 TEST_CASE("security: configuration mistakes stop tmfd at start with the key named", "[security][config]") {
   Provider idp;
-  auto check = [](const std::string& block) {
+  auto check = [](const std::string& block, const std::string& host = "127.0.0.1") {
     const std::string dir = make_temp_dir();
-    std::ofstream(dir + "/tmfd.yaml") << TmfdProcess::default_yaml(dir, true) + block;
+    auto yaml = TmfdProcess::default_yaml(dir, true) + block;
+    yaml.replace(yaml.find("host: 127.0.0.1"), 15, "host: " + host);
+    std::ofstream(dir + "/tmfd.yaml") << yaml;
     auto result = run_tmfd("--check-config --config " + dir + "/tmfd.yaml");
     remove_temp_dir(dir);
     return result;
@@ -493,6 +495,12 @@ TEST_CASE("security: configuration mistakes stop tmfd at start with the key name
   auto [ok_code, ok_out] = check(security_yaml(idp, "      clerk: [\"read on party/*\"]\n"));
   INFO(ok_out);
   CHECK(ok_code == 0);
+  // Beyond the loopback: with the module, yes; without it, the loopback rule.
+  auto [remote_code, remote_out] = check(security_yaml(idp, "      clerk: [\"read on party/*\"]\n"), "0.0.0.0");
+  CHECK(remote_code == 0);
+  auto [plain_code, plain_out] = check("", "0.0.0.0");
+  CHECK(plain_code == 2);
+  CHECK_THAT(plain_out, Catch::Contains("enable a module that authenticates requests (modules.security)"));
   auto [rule_code, rule_out] = check(security_yaml(idp, "      clerk: [\"read party\"]\n"));
   CHECK(rule_code != 0);
   CHECK_THAT(rule_out, Catch::Contains("modules.security.rules: role 'clerk': grant 'read party'"));
