@@ -34,7 +34,9 @@ void add_api_index(http::Router& router, const resource::Engine& engine, std::ve
                                                         {"apis", apis},
                                                         {"health", public_base_url + "/health/ready"},
                                                         {"metrics", public_base_url + "/metrics"}});
-  router.add(http::Method::Get, "/", [body](http::Request&, http::Reply reply) { reply(http::Response::json(200, body)); });
+  // For the front's filters: a read of the kernel's index (no API of its own).
+  router.add(http::Method::Get, "/", [body](http::Request&, http::Reply reply) { reply(http::Response::json(200, body)); },
+             http::RouteInfo{.api = "", .kind = "apiIndex", .operation = "get"});
 }
 
 } // namespace tmfd::app

@@ -76,16 +76,23 @@ std::string command_names(const std::vector<ModuleCommand>& commands) {
   return names.empty() ? "none (no enabled module adds one)" : names;
 }
 
+// Some enabled module authenticates every request to a route that is not public.
+bool authenticates(const Loaded& loaded) {
+  for (std::size_t i = 0; i < loaded.plugins.size(); ++i)
+    if (loaded.plugins[i]->module().authenticates_requests(loaded.configs[i])) return true;
+  return false;
+}
+
 int serve(const RunOptions& options, const config::ConfigDocument& doc, const Settings& settings) {
-  if (!is_loopback(settings.host) && !settings.allow_unauthenticated_remote) {
-    std::cerr << doc.file_name() << ": server.host: '" << settings.host
-              << "' is not a loopback address and tmfd has no authentication configured; bind to "
-                 "127.0.0.1, or set server.allow_unauthenticated_remote: true behind a gateway that "
-                 "authenticates\n";
-    return 2;
-  }
   Loaded loaded = load_and_validate(doc, settings);
   check_beyond_schema(doc, settings, loaded);
+  if (!is_loopback(settings.host) && !settings.allow_unauthenticated_remote && !authenticates(loaded)) {
+    std::cerr << doc.file_name() << ": server.host: '" << settings.host
+              << "' is not a loopback address and tmfd has no authentication configured; bind to "
+                 "127.0.0.1, enable a module that authenticates requests (modules.security), or set "
+                 "server.allow_unauthenticated_remote: true behind a gateway that authenticates\n";
+    return 2;
+  }
   if (options.check_only) {
     std::cout << doc.file_name() << ": configuration is valid";
     for (const auto& p : loaded.plugins) std::cout << "; " << p->name() << " " << p->version();

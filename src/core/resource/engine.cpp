@@ -12,6 +12,7 @@
 #include "resource/http_glue.hpp"
 #include "resource/projection.hpp"
 #include "resource/query.hpp"
+#include "resource/resource_filter.hpp"
 
 namespace tmfd::resource {
 
@@ -59,6 +60,7 @@ void Engine::add(ResourceKind kind, ResourceHooks hooks) {
   if (exposure == Exposure::Rest) register_routes(*k);
   if (exposure == Exposure::AdminReadOnly) register_admin_routes(*k);
   const std::string base = k->kind.base_path;
+  const std::string api = k->kind.api;
   kinds_.emplace(path, std::move(k));
   if (exposure != Exposure::Rest) return;  // internal kinds have no API description
   // The API's description, once per base path, built at each request from the kinds declared by
@@ -69,7 +71,7 @@ void Engine::add(ResourceKind kind, ResourceHooks hooks) {
       for (const auto& [collection_path, kind] : kinds_)
         if (kind->kind.base_path == base) input.kinds.push_back(&kind->kind);
       reply(http::Response::json(200, json::serialize(openapi_document(input))));
-    });
+    }, http::RouteInfo{.api = api, .kind = "openapi", .operation = "get"});
 }
 
 const Engine::Kind& Engine::find(const std::string& collection_path) const {
@@ -155,6 +157,7 @@ ListPage Engine::list(const std::string& collection_path, const std::string& que
 
 void Engine::handle_list(const Kind& k, http::Request& req, http::Reply reply) {
   auto q = parse_list_query(req.query);
+  for (auto& f : resource_filters(req.context)) q.filters.push_back(std::move(f));
   auto page = db_.list(k.table, q, q.limit ? options_.max_page_size : options_.default_page_size);
   std::string body;
   std::size_t size = 2;
@@ -178,6 +181,7 @@ void Engine::handle_get(const Kind& k, http::Request& req, http::Reply reply) {
   auto found = db_.get(k.table, id);
   if (!found)
     throw ApiError::not_found(k.kind.type + " '" + std::string(id) + "' does not exist");
+  require_visible(req.context, found->body, k.kind.type + " '" + std::string(id) + "'");
   http::Response resp;
   if (req.query.empty()) {
     resp.body = std::move(found->body);

@@ -14,6 +14,7 @@
 #include "resource/ids_and_time.hpp"
 #include "resource/patch.hpp"
 #include "resource/query.hpp"
+#include "resource/resource_filter.hpp"
 #include "resource/rules.hpp"
 #include "resource/prepared_create.hpp"
 #include "resource/work_session.hpp"
@@ -80,6 +81,7 @@ void Engine::do_create(const Kind& k, json::object body, RequestContext context,
   // Everything that needs no stored state happens here, on the caller's thread, so the writer
   // thread only writes.
   auto resource = std::make_shared<json::object>(prepare_new(k, std::move(body), false));
+  require_writable(context, *resource);
   auto href = std::string(resource->at("href").get_string());
   auto text = std::make_shared<std::string>(json::serialize(*resource));
   check_size(k, *text);
@@ -195,7 +197,11 @@ void Engine::do_patch(const Kind& k, std::string id, PatchMode mode, json::value
   job.run = [this, kp, id = std::move(id), mode, patch = std::move(patch), if_match = std::move(if_match),
              context = std::move(context), outcome](store::WriteTxn& txn) {
     WorkSession session(*this, txn, context);
+    if (!context.resource_filter.empty())
+      if (auto current = store::rows::read(txn, kp->table, id))
+        require_visible(context, current->body, kp->kind.type + " '" + id + "'");
     *outcome = session.patch_checked(*kp, id, mode == PatchMode::JsonPatch, patch, if_match);
+    if (!context.resource_filter.empty()) require_writable(context, json::parse(outcome->body));
   };
   job.done = [outcome, done = std::move(done)](std::exception_ptr error) {
     done(result_of(error, {200, std::move(outcome->body), outcome->version, {}}));
@@ -211,6 +217,9 @@ void Engine::do_delete(const Kind& k, std::string id, std::optional<std::string>
   job.run = [this, kp, id = std::move(id), if_match = std::move(if_match),
              context = std::move(context)](store::WriteTxn& txn) {
     WorkSession session(*this, txn, context);
+    if (!context.resource_filter.empty())
+      if (auto current = store::rows::read(txn, kp->table, id))
+        require_visible(context, current->body, kp->kind.type + " '" + id + "'");
     session.remove_checked(*kp, id, if_match);
   };
   job.done = [done = std::move(done)](std::exception_ptr error) {

@@ -19,6 +19,11 @@ struct RequestContext {
   std::string correlation_id;  // X-Correlation-ID of the request (or of the event that caused the work)
   Principal principal;
   std::string received_at;     // when the request arrived, ISO 8601 UTC with milliseconds
+  // Set by an authorization filter to confine the request to some resources: TMF630 attribute
+  // filters in the query syntax (e.g. "relatedParty.id=42"), AND-ed. The engine adds them to a
+  // list's filters; a read, change or delete of a resource outside them answers 404 as if it did
+  // not exist; a create, or a change that would leave them, answers 403. Empty: no restriction.
+  std::string resource_filter;
 };
 
 } // namespace tmfd

@@ -73,6 +73,10 @@ public:
   // FILE:LINE: key: problem. Called with the validated block by `tmfd --check-config` and before
   // any module starts, so that a check that passes means a start that does not fail on config.
   virtual void check_config(const json::object& /*config*/) const {}
+  // True when, with this (validated) block, the module refuses every request to a route that is
+  // not public unless it proves who sends it (an authentication filter, e.g. bearer tokens). tmfd
+  // listens beyond the loopback only when a module says so (or server.allow_unauthenticated_remote).
+  virtual bool authenticates_requests(const json::object& /*config*/) const { return false; }
   // Declares resource kinds and routes, subscribes to events. May throw to refuse to start.
   virtual void start(ModuleContext& context) = 0;
   // Called in start order once every module started and the store's writer and the bus run,
