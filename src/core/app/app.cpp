@@ -11,6 +11,7 @@
 #include "config/config_loader.hpp"
 #include "config/core_schema.hpp"
 #include "delivery/callback_policy.hpp"
+#include "http/tls_context.hpp"
 #include "observability/logging.hpp"
 #include "plugin/loader.hpp"
 
@@ -51,6 +52,19 @@ void check_beyond_schema(const config::ConfigDocument& doc, const Settings& sett
   }
   if (!settings.delivery.ca_file.empty() && !std::ifstream(settings.delivery.ca_file))
     fail("delivery.ca_file: cannot read '" + settings.delivery.ca_file + "'");
+  if (!settings.plain_http && !settings.tls)
+    fail("server.plain_http: false leaves no listener; set server.tls.certificate_file, or plain_http: true");
+  if (settings.tls) {
+    const auto& tls = settings.tls->options;
+    if (tls.key_file.empty()) fail("server.tls.key_file: required with certificate_file");
+    if (tls.client_certificates != http::ClientCertificates::none && tls.client_ca_file.empty())
+      fail("server.tls.client_ca_file: required when client_certificates is optional or require");
+    try {
+      http::make_server_tls(tls);  // reads every file as the listener will; messages carry no password
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  }
   for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
     try {
       loaded.plugins[i]->module().check_config(loaded.configs[i]);
@@ -77,8 +91,11 @@ std::string command_names(const std::vector<ModuleCommand>& commands) {
 }
 
 int serve(const RunOptions& options, const config::ConfigDocument& doc, const Settings& settings) {
-  if (!is_loopback(settings.host) && !settings.allow_unauthenticated_remote) {
-    std::cerr << doc.file_name() << ": server.host: '" << settings.host
+  const bool plain_remote = settings.plain_http && !is_loopback(settings.host);
+  const bool tls_remote = settings.tls && !is_loopback(settings.tls->host);
+  if ((plain_remote || tls_remote) && !settings.allow_unauthenticated_remote) {
+    const auto& host = plain_remote ? settings.host : settings.tls->host;
+    std::cerr << doc.file_name() << ": " << (plain_remote ? "server.host" : "server.tls.host") << ": '" << host
               << "' is not a loopback address and tmfd has no authentication configured; bind to "
                  "127.0.0.1, or set server.allow_unauthenticated_remote: true behind a gateway that "
                  "authenticates\n";
@@ -150,7 +167,8 @@ void print_usage(std::ostream& out) {
          "       tmfd [--config FILE] COMMAND [ARGS...]\n"
          "  --config FILE     configuration (default config/tmfd.yaml)\n"
          "  --check-config    validate the configuration and the enabled plugins, then exit\n"
-         "  --port-file FILE  write the bound TCP port to FILE once serving (for port 0)\n"
+         "  --port-file FILE  write the bound TCP ports to FILE once serving, one a line:\n"
+         "                    plain HTTP first, then HTTPS (for port 0)\n"
          "  --version         print the version and exit\n"
          "  --help            print this, with the commands of the enabled modules, and exit\n"
          "  COMMAND ARGS      run a command of an enabled module (no HTTP), then exit\n";
