@@ -151,8 +151,8 @@ public:
   }
   Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server, std::shared_ptr<const ServerTls> tls)
     requires(is_tls)
-      : remote_(remote_address_of(socket)), stream_(std::move(socket), *tls->context), server_(std::move(server)),
-        tls_(std::move(tls)) {
+      : remote_(remote_address_of(socket)), tls_(std::move(tls)), stream_(std::move(socket), *tls_->context),
+        server_(std::move(server)) {
     server_->metrics.connections_active.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session() { server_->metrics.connections_active.fetch_sub(1, std::memory_order_relaxed); }
@@ -363,12 +363,14 @@ private:
   }
 
   std::string remote_;  // the peer's address, for every request's remote_address
+  // TLS: the context this connection started with. Declared before the stream, so that it
+  // outlives the stream's SSL object.
+  std::shared_ptr<const ServerTls> tls_;
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
-  std::shared_ptr<const ServerTls> tls_;  // TLS: the context this connection started with
-  std::string peer_subject_;              // TLS: the verified client certificate's subject field
+  std::string peer_subject_;  // TLS: the verified client certificate's subject field
   std::string head_text_;  // the response being written: its head, reused across requests
   std::string body_text_;  // and its body
   bool keep_alive_ = true;
