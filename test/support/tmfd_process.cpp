@@ -90,6 +90,8 @@ void TmfdProcess::start() {
     unsigned port = 0;
     if (in >> port && port > 0) {
       port_ = static_cast<std::uint16_t>(port);
+      ports_ = {port_};
+      while (in >> port) ports_.push_back(static_cast<std::uint16_t>(port));
       return;
     }
     int status = 0;

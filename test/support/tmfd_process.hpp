@@ -30,6 +30,8 @@ public:
   TmfdProcess& operator=(const TmfdProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // Every listener's port, as the port file lists them: plain HTTP first, then HTTPS.
+  const std::vector<std::uint16_t>& ports() const { return ports_; }
   const std::string& dir() const { return dir_; }
   std::string database_path() const { return database_path_; }
   std::string log_text() const;  // everything the process wrote to stderr so far
@@ -50,6 +52,7 @@ private:
   std::vector<std::pair<std::string, std::string>> environment_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::vector<std::uint16_t> ports_;
 };
 
 // Runs `tmfd ARGS` to completion and returns {exit code, stdout+stderr}.

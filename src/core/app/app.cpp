@@ -11,6 +11,7 @@
 #include "config/config_loader.hpp"
 #include "config/core_schema.hpp"
 #include "delivery/callback_policy.hpp"
+#include "http/tls_context.hpp"
 #include "observability/logging.hpp"
 #include "plugin/loader.hpp"
 
@@ -51,6 +52,19 @@ void check_beyond_schema(const config::ConfigDocument& doc, const Settings& sett
   }
   if (!settings.delivery.ca_file.empty() && !std::ifstream(settings.delivery.ca_file))
     fail("delivery.ca_file: cannot read '" + settings.delivery.ca_file + "'");
+  if (!settings.plain_http && !settings.tls)
+    fail("server.plain_http: false leaves no listener; set server.tls.certificate_file, or plain_http: true");
+  if (settings.tls) {
+    const auto& tls = settings.tls->options;
+    if (tls.key_file.empty()) fail("server.tls.key_file: required with certificate_file");
+    if (tls.client_certificates != http::ClientCertificates::none && tls.client_ca_file.empty())
+      fail("server.tls.client_ca_file: required when client_certificates is optional or require");
+    try {
+      http::make_server_tls(tls);  // reads every file as the listener will; messages carry no password
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  }
   for (std::size_t i = 0; i < loaded.plugins.size(); ++i) {
     try {
       loaded.plugins[i]->module().check_config(loaded.configs[i]);
@@ -86,8 +100,13 @@ bool authenticates(const Loaded& loaded) {
 int serve(const RunOptions& options, const config::ConfigDocument& doc, const Settings& settings) {
   Loaded loaded = load_and_validate(doc, settings);
   check_beyond_schema(doc, settings, loaded);
-  if (!is_loopback(settings.host) && !settings.allow_unauthenticated_remote && !authenticates(loaded)) {
-    std::cerr << doc.file_name() << ": server.host: '" << settings.host
+  // Beyond the loopback only with authentication, or behind a gateway the operator vouches for.
+  // A required client certificate does not count: it names the caller, no access rule applies.
+  const bool plain_remote = settings.plain_http && !is_loopback(settings.host);
+  const bool tls_remote = settings.tls && !is_loopback(settings.tls->host);
+  if ((plain_remote || tls_remote) && !settings.allow_unauthenticated_remote && !authenticates(loaded)) {
+    const auto& host = plain_remote ? settings.host : settings.tls->host;
+    std::cerr << doc.file_name() << ": " << (plain_remote ? "server.host" : "server.tls.host") << ": '" << host
               << "' is not a loopback address and tmfd has no authentication configured; bind to "
                  "127.0.0.1, enable a module that authenticates requests (modules.security), or set "
                  "server.allow_unauthenticated_remote: true behind a gateway that authenticates\n";
@@ -157,7 +176,8 @@ void print_usage(std::ostream& out) {
          "       tmfd [--config FILE] COMMAND [ARGS...]\n"
          "  --config FILE     configuration (default config/tmfd.yaml)\n"
          "  --check-config    validate the configuration and the enabled plugins, then exit\n"
-         "  --port-file FILE  write the bound TCP port to FILE once serving (for port 0)\n"
+         "  --port-file FILE  write the bound TCP ports to FILE once serving, one a line:\n"
+         "                    plain HTTP first, then HTTPS (for port 0)\n"
          "  --version         print the version and exit\n"
          "  --help            print this, with the commands of the enabled modules, and exit\n"
          "  COMMAND ARGS      run a command of an enabled module (no HTTP), then exit\n";

@@ -20,6 +20,7 @@
 #include "delivery/delivery_service.hpp"
 #include "http/filter_chain.hpp"
 #include "http/front.hpp"
+#include "http/rate_limit.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "io/run_guarded.hpp"
@@ -99,7 +100,8 @@ struct Kernel::Parts {
   bool delivery_running = false;
   std::unique_ptr<boost::asio::io_context> ioc;
   std::unique_ptr<http::Server> server;
-  std::uint16_t port = 0;
+  std::uint16_t port = 0;              // the first listener's
+  std::vector<std::uint16_t> ports;    // every listener's: plain first, then TLS
   std::vector<std::thread> background;  // serve_in_background()'s I/O threads
   // serve()'s signal handlers. They stay installed until the kernel is destroyed, after stop():
   // a second SIGTERM while the writer drains must not end the process by the default action.
@@ -211,6 +213,11 @@ void Kernel::start() {
     p.shutdown_store();
     throw KernelError(1, std::string("a module failed to get ready: ") + e.what());
   }
+  // The kernel's own filters; the order in the chain comes from filter_order, not from here.
+  const auto& limits = p.settings.rate_limits;
+  if (limits.per_address.enabled()) p.filters.add(http::address_rate_limit_filter(limits.per_address, limits.max_keys));
+  if (limits.per_principal.enabled())
+    p.filters.add(http::principal_rate_limit_filter(limits.per_principal, limits.max_keys));
   p.front = std::make_unique<http::Front>(*p.router, p.settings.access_log, p.filters);
 }
 
@@ -230,25 +237,42 @@ std::uint16_t Kernel::listen() {
   p.server = std::make_unique<http::Server>(
       *p.ioc, s.limits, [&p](http::Request& r, http::Reply reply) { p.front->dispatch(r, std::move(reply)); },
       p.metrics);
-  try {
-    p.port = p.server->listen(s.host, s.port);
-  } catch (const std::exception& e) {
-    throw KernelError(1, "cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + e.what());
+  if (s.plain_http) {
+    try {
+      p.ports.push_back(p.server->listen(s.host, s.port));
+    } catch (const std::exception& e) {
+      throw KernelError(1, "cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + e.what());
+    }
+    log::info("app", "listening", {{"host", s.host}, {"port", p.ports.back()}});
   }
-  log::info("app", "listening", {{"host", s.host}, {"port", p.port}});
+  if (s.tls) {
+    try {
+      p.ports.push_back(p.server->listen_tls(s.tls->host, s.tls->port, s.tls->options));
+    } catch (const std::exception& e) {
+      throw KernelError(1, "cannot listen with TLS on " + s.tls->host + ":" + std::to_string(s.tls->port) + ": " + e.what());
+    }
+    log::info("app", "listening with TLS", {{"host", s.tls->host}, {"port", p.ports.back()}});
+  }
+  if (p.ports.empty()) throw KernelError(2, "no listener: server.plain_http is false and server.tls has no certificate_file");
+  p.port = p.ports.front();
   return p.port;
 }
 
 void Kernel::serve(const std::string& port_file) {
   auto& p = *p_;
   if (!p.server) listen();
-  const std::uint16_t port = p.port;
   auto& ioc = *p.ioc;
-  // SIGHUP would otherwise end the process without draining; there is no reload to do.
+  // SIGHUP reloads the TLS certificates (the files named in server.tls; open connections keep
+  // theirs). Nothing else is reloaded; without the handler SIGHUP would end the process undrained.
   p.hangups = std::make_unique<boost::asio::signal_set>(ioc, SIGHUP);
   p.on_hangup = [&p](const boost::system::error_code& ec, int) {
     if (ec) return;
-    log::warn("app", "SIGHUP ignored: tmfd has no configuration reload; restart it to apply changes");
+    if (p.settings.tls) {
+      log::info("app", "SIGHUP: reloading the TLS certificate; the rest of the configuration needs a restart");
+      p.server->reload_tls();
+    } else {
+      log::warn("app", "SIGHUP ignored: tmfd reloads only TLS certificates and has none; restart it to apply changes");
+    }
     p.hangups->async_wait(p.on_hangup);
   };
   p.hangups->async_wait(p.on_hangup);
@@ -264,8 +288,11 @@ void Kernel::serve(const std::string& port_file) {
     // Written beside, then renamed: a watcher never reads half a number. Written only once the
     // signal handlers are installed: a supervisor that stops tmfd as soon as it listens must get
     // a drain, not the default action of SIGTERM.
+    // One line per listener, plain first: a reader of the first number gets what it always did.
     const std::string tmp = port_file + ".tmp";
-    bool written = static_cast<bool>(std::ofstream(tmp) << port << "\n");
+    std::string lines;
+    for (auto port : p.ports) lines += std::to_string(port) + "\n";
+    bool written = static_cast<bool>(std::ofstream(tmp) << lines);
     if (!written || std::rename(tmp.c_str(), port_file.c_str()) != 0)
       log::warn("app", "cannot write the port file", {{"file", port_file}});
   }

@@ -63,10 +63,11 @@ public:
   void start();
   // Starts the modules' durable reactions and timers (after start(); tmfd does not for a command).
   void run_reactions();
-  // Binds server.host:server.port and returns the port (useful with port 0). Throws KernelError 1.
+  // Binds server.host:server.port (unless server.plain_http is false) and server.tls's listener,
+  // and returns the first bound port (useful with port 0). Throws KernelError 1.
   std::uint16_t listen();
   // Serves HTTP on this thread and server.threads - 1 more until SIGINT or SIGTERM drains it
-  // (SIGHUP is logged and ignored). Listens first if listen() was not called. The port file, when
+  // (SIGHUP reloads the TLS certificates). The port file gets one line per listener. Listens first if listen() was not called. The port file, when
   // named, is written once the signal handlers are installed; they stay installed until the
   // kernel is destroyed, so that another signal during stop() does not cut the drain short.
   void serve(const std::string& port_file = {});

@@ -48,8 +48,34 @@ Settings read_settings(const json::object& root) {
   s.limits.max_connections = static_cast<std::size_t>(integer(server, "max_connections", 10000));
   s.limits.max_body_bytes = static_cast<std::uint64_t>(integer(server, "max_body_bytes", 1 << 20));
   s.limits.max_header_bytes = static_cast<std::uint32_t>(integer(server, "max_header_bytes", 16384));
+  s.limits.header_timeout = std::chrono::milliseconds(integer(server, "header_timeout_ms", 10000));
   s.limits.read_timeout = std::chrono::milliseconds(integer(server, "read_timeout_ms", 30000));
   s.limits.idle_timeout = std::chrono::milliseconds(integer(server, "idle_timeout_ms", 60000));
+  s.plain_http = flag(server, "plain_http", true);
+  const auto& tls = section(server, "tls");
+  if (!text(tls, "certificate_file").empty()) {
+    TlsListener t;
+    t.host = text(tls, "host", s.host);
+    t.port = static_cast<std::uint16_t>(integer(tls, "port", 8443));
+    t.options.certificate_file = text(tls, "certificate_file");
+    t.options.key_file = text(tls, "key_file");
+    t.options.key_password = text(tls, "key_password");
+    const auto clients = text(tls, "client_certificates", "none");
+    t.options.client_certificates = clients == "require"    ? http::ClientCertificates::require
+                                    : clients == "optional" ? http::ClientCertificates::optional
+                                                            : http::ClientCertificates::none;
+    t.options.client_ca_file = text(tls, "client_ca_file");
+    t.options.client_subject_field = text(tls, "client_subject_field", "CN");
+    s.tls = std::move(t);
+  }
+  const auto& rate_limits = section(server, "rate_limits");
+  auto rate_limit = [&rate_limits](std::string_view key) {
+    const auto& o = section(rate_limits, key);
+    return http::RateLimit{static_cast<std::uint32_t>(integer(o, "rate", 0)), static_cast<std::uint32_t>(integer(o, "burst", 0))};
+  };
+  s.rate_limits.per_address = rate_limit("per_address");
+  s.rate_limits.per_principal = rate_limit("per_principal");
+  s.rate_limits.max_keys = static_cast<std::size_t>(integer(rate_limits, "max_keys", 100000));
   s.engine.public_base_url = text(server, "public_base_url");
   while (!s.engine.public_base_url.empty() && s.engine.public_base_url.back() == '/')
     s.engine.public_base_url.pop_back();

@@ -62,6 +62,40 @@ Field deferred_block() {
   return object("", "a module or plugin block", {enabled_field(), deferred_keys()});
 }
 
+Field secret_text(std::string name, std::string description) {
+  Field f = text(std::move(name), std::move(description));
+  f.secret = true;
+  return f;
+}
+
+Field tls() {
+  return object(
+      "tls", "an HTTPS listener; on when certificate_file is set",
+      {text("host", "address to listen on; absent: server.host"),
+       integer("port", "TCP port of the HTTPS listener; 0 picks a free one", 8443, 0, 65535),
+       text("certificate_file", "PEM certificate chain: the server's certificate first, then intermediates"),
+       text("key_file", "PEM private key of the certificate"),
+       secret_text("key_password", "password of an encrypted key_file"),
+       text("client_certificates", "ask clients for a certificate (mutual TLS)", "none", {"none", "optional", "require"}),
+       text("client_ca_file", "PEM CA bundle client certificates must chain to"),
+       text("client_subject_field", "subject attribute of a client certificate that names the principal", "CN")});
+}
+
+Field rate_limit(std::string name, std::string description) {
+  return object(std::move(name), std::move(description),
+                {integer("rate", "requests per second allowed on average; 0: no limit", 0, 0, 1000000),
+                 integer("burst", "requests allowed at once after a quiet time; 0: the rate", 0, 0, 10000000)});
+}
+
+Field rate_limits() {
+  return object(
+      "rate_limits", "requests per second per client, answered 429 with Retry-After beyond; off by default",
+      {rate_limit("per_address", "per client IP address (the proxy's behind one), every route"),
+       rate_limit("per_principal", "per authenticated principal, after authentication; not health or metrics"),
+       integer("max_keys", "addresses (and principals) tracked at most per limit; idle ones are forgotten first",
+               100000, 16)});
+}
+
 Field server() {
   return object(
       "server", "the HTTP front",
@@ -72,12 +106,17 @@ Field server() {
        integer("max_body_bytes", "largest accepted request body", 1048576, 1),
        // At most 64 KiB: Beast holds one header field value in at most 65,533 bytes.
        integer("max_header_bytes", "largest accepted request header block, and chunked trailer", 16384, 1024, 65536),
-       integer("read_timeout_ms", "time allowed to receive a whole request", 30000, 1),
+       integer("header_timeout_ms", "time allowed to receive a request's head from its first byte, and a TLS handshake",
+               10000, 1),
+       integer("read_timeout_ms", "time allowed to receive a request's body after its head, and to send a response", 30000, 1),
        integer("idle_timeout_ms", "keep-alive connections idle longer are closed", 60000, 1),
        integer("shutdown_grace_ms", "time given to requests in flight on shutdown", 10000, 0),
        text("public_base_url", "scheme://host[:port] prefixed to href and Location; absent: relative hrefs"),
        boolean("allow_unauthenticated_remote",
-               "serve non-loopback clients without authentication", false)});
+               "serve non-loopback clients without authentication", false),
+       boolean("plain_http", "serve plain HTTP on host:port; false: only the tls listener", true),
+       tls(),
+       rate_limits()});
 }
 
 Field storage() {

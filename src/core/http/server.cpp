@@ -1,18 +1,26 @@
 // The one translation unit that instantiates Beast's HTTP machinery (slow to compile: keep it
 // alone). Sessions follow the Beast async pattern: one chain of operations per connection, so no
-// strand is needed; replies computed on other threads are posted back to the connection.
+// strand is needed; replies computed on other threads are posted back to the connection. The
+// session is a template on its stream: plain TCP, or TLS over it. The plain one is compiled
+// without any TLS branch, so HTTPS costs the plain path nothing.
 #include "http/server.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <array>
+#include <mutex>
+#include <type_traits>
+#include <vector>
 
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
 #include "http/response_head.hpp"
+#include "http/tls_context.hpp"
 #include "observability/metrics.hpp"
 
 namespace tmfd::http {
@@ -90,36 +98,97 @@ FramingProblem framing_problem(const bhttp::request<bhttp::string_body>& req) {
 
 } // namespace
 
+// One bound address: plain, or TLS with the context new handshakes use (replaced on reload).
+struct Listener {
+  explicit Listener(net::io_context& ioc) : acceptor(net::make_strand(ioc)) {}
+  tcp::acceptor acceptor;
+  std::uint16_t port = 0;
+  std::optional<TlsOptions> tls_options;  // none: plain HTTP
+
+  std::shared_ptr<const ServerTls> tls() const {
+    std::lock_guard lock(tls_mutex);
+    return tls_;
+  }
+  void set_tls(std::shared_ptr<const ServerTls> t) {
+    std::lock_guard lock(tls_mutex);
+    tls_ = std::move(t);
+  }
+
+private:
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<const ServerTls> tls_;
+};
+
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::io_context& ioc, ServerLimits l, Dispatch d, observability::Metrics& m)
-      : ioc(ioc), acceptor(net::make_strand(ioc)), limits(l), dispatch(std::move(d)), metrics(m) {}
+      : ioc(ioc), limits(l), dispatch(std::move(d)), metrics(m) {}
 
   net::io_context& ioc;
-  tcp::acceptor acceptor;
+  std::vector<std::shared_ptr<Listener>> listeners;
   ServerLimits limits;
   Dispatch dispatch;
   observability::Metrics& metrics;
   std::atomic<std::int64_t> in_flight{0};
   std::atomic<bool> draining{false};
 
-  void accept();
+  std::uint16_t bind(const std::shared_ptr<Listener>& listener, const std::string& host, std::uint16_t port);
+  void accept(std::shared_ptr<Listener> listener);
 };
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+
 public:
   Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+    requires(!is_tls)
+      : remote_(remote_address_of(socket)), stream_(std::move(socket)), server_(std::move(server)) {
+    server_->metrics.connections_active.fetch_add(1, std::memory_order_relaxed);
+  }
+  Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server, std::shared_ptr<const ServerTls> tls)
+    requires(is_tls)
+      : remote_(remote_address_of(socket)), tls_(std::move(tls)), stream_(std::move(socket), *tls_->context),
+        server_(std::move(server)) {
     server_->metrics.connections_active.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session() { server_->metrics.connections_active.fetch_sub(1, std::memory_order_relaxed); }
 
   void start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
+    net::dispatch(lowest().get_executor(), [self = this->shared_from_this()] {
+      if constexpr (is_tls) {
+        self->lowest().expires_after(self->server_->limits.header_timeout);
+        self->stream_.async_handshake(net::ssl::stream_base::server,
+                                      beast::bind_front_handler(&Session::on_handshake, self));
+      } else {
+        self->read_header();
+      }
+    });
   }
 
 private:
+  static std::string remote_address_of(const tcp::socket& socket) {
+    beast::error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string() : endpoint.address().to_string();
+  }
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) {
+      // A client that refuses our certificate, offers only old protocols, or sends no client
+      // certificate when one is required: its problem, and a scanner's daily noise.
+      log::debug("http", "TLS handshake failed", {{"client", remote_}, {"error", ec.message()}});
+      return close_socket();
+    }
+    peer_subject_ = peer_subject(stream_.native_handle(), tls_->subject_nid);
+    read_header();
+  }
+
   void read_header() {
     parser_.emplace();
     // The read buffer is capped at the header limit. A request's head must fit in it, and so
@@ -129,9 +198,29 @@ private:
     buffer_.max_size(server_->limits.max_header_bytes);
     parser_->body_limit(server_->limits.max_body_bytes);
     parser_->header_limit(server_->limits.max_header_bytes);
-    stream_.expires_after(server_->limits.idle_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    if (buffer_.size() > 0) return parse_head();  // a pipelined request, already (partly) here
+    // Waiting for the next request is idleness; once its first bytes are in, the whole head has
+    // header_timeout to arrive (a client dribbling a byte a second is cut off then).
+    lowest().expires_after(server_->limits.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, 65536)),
+                            beast::bind_front_handler(&Session::on_first_bytes, this->shared_from_this()));
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t bytes) {
+    if (ec) return on_read_error(ec);
+    buffer_.commit(bytes);
+    parse_head();
+  }
+
+  void parse_head() {
+    lowest().expires_after(server_->limits.header_timeout);
+    // Most heads arrive whole in one read: parse them here, without one more (posted) operation.
+    beast::error_code ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (ec == bhttp::error::need_more)
+      return bhttp::async_read_header(stream_, buffer_, *parser_,
+                                      beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
+    on_header(ec, 0);
   }
 
   void on_header(beast::error_code ec, std::size_t) {
@@ -145,8 +234,9 @@ private:
     // A request without a body (most reads) is whole once its head is: handle it now rather
     // than through one more read that would complete at once, posted, with a timer.
     if (parser_->is_done()) return on_read({}, 0);
-    stream_.expires_after(server_->limits.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    // The whole body within read_timeout of the head: a trickled body is cut off then.
+    lowest().expires_after(server_->limits.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
   }
 
   void on_read_error(beast::error_code ec) {
@@ -158,10 +248,11 @@ private:
     if (ec == bhttp::error::body_limit)
       return refuse(413, "PAYLOAD_TOO_LARGE", "Payload too large",
                     "the request body exceeds " + std::to_string(server_->limits.max_body_bytes) + " bytes");
-    if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
-        ec == net::error::connection_reset || ec == net::error::operation_aborted)
-      return close();
-    // Anything else is a request we cannot parse.
+    // A request we cannot parse gets a 400. Anything else is the connection ending: the client
+    // closed or reset it, a deadline passed (beast::error::timeout), TLS failed.
+    if (ec.category() != bhttp::make_error_code(bhttp::error::need_more).category() ||
+        ec == bhttp::error::end_of_stream)
+      return close_socket();
     return refuse(400, "BAD_REQUEST", "Bad request", "malformed HTTP request: " + ec.message());
   }
 
@@ -172,13 +263,13 @@ private:
     res->keep_alive(false);
     res->body() = error_body(status, code, reason, message);
     res->prepare_payload();
-    stream_.expires_after(server_->limits.read_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) { self->close(); });
+    lowest().expires_after(server_->limits.read_timeout);
+    bhttp::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code, std::size_t) { self->close(); });
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    stream_.expires_never();  // the handler's time is not the client's idle time
+    lowest().expires_never();  // the handler's time is not the client's idle time
     auto& breq = parser_->get();
     keep_alive_ = breq.keep_alive() && !server_->draining.load(std::memory_order_relaxed);
     head_ = breq.method() == bhttp::verb::head;
@@ -191,6 +282,10 @@ private:
     auto q = target.find('?');
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    req.remote_address = remote_;
+    // A verified client certificate names the principal; an authentication filter may override.
+    if constexpr (is_tls)
+      if (!peer_subject_.empty()) req.context.principal.subject = peer_subject_;
     // Every field as a view into the parser's buffer, which lives until the next request on this
     // connection is read (after this one is answered); the three fields of old are copied.
     req.headers.reserve(16);
@@ -218,9 +313,9 @@ private:
     // on this connection's own strand (a read answered before the handler returned) is written
     // at once; one from another thread (the store's writer, after a commit) is posted here.
     // Posting every reply cost a queue hop and, often, waking another I/O thread.
-    server_->dispatch(req, [self = shared_from_this()](Response r) {
+    server_->dispatch(req, [self = this->shared_from_this()](Response r) {
       if (self->on_own_strand()) return self->write(std::move(r));
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+      net::post(self->lowest().get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     });
   }
 
@@ -228,8 +323,8 @@ private:
   bool on_own_strand() {
     // The executor is returned by value: the strand target points into it, so it must be held
     // here (a temporary would leave the pointer dangling: ASan, stack-use-after-scope).
-    const auto executor = stream_.get_executor();
-    const auto* strand = executor.target<net::strand<net::io_context::executor_type>>();
+    const auto executor = lowest().get_executor();
+    const auto* strand = executor.template target<net::strand<net::io_context::executor_type>>();
     return strand && strand->running_in_this_thread();
   }
 
@@ -240,8 +335,9 @@ private:
     // HEAD: the headers of the GET, Content-Length included, and no body.
     if (head_) body_text_.clear();
     const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_), net::buffer(body_text_)};
-    stream_.expires_after(server_->limits.read_timeout);
-    net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    // A client that does not read its response is cut off once this passes.
+    lowest().expires_after(server_->limits.read_timeout);
+    net::async_write(stream_, buffers, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->body_text_ = std::string();  // a large list's body must not stay with an idle connection
       self->server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
       if (ec || !self->keep_alive_) return self->close();
@@ -249,16 +345,32 @@ private:
     });
   }
 
+  // The end of a connection that went well: TLS says so to the peer (close_notify) first, within
+  // the header deadline, so that the peer can tell it from a cut.
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    if constexpr (is_tls) {
+      lowest().expires_after(server_->limits.header_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_socket(); });
+    } else {
+      close_socket();
+    }
   }
 
-  beast::tcp_stream stream_;
+  void close_socket() {
+    beast::error_code ec;
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().close(ec);
+  }
+
+  std::string remote_;  // the peer's address, for every request's remote_address
+  // TLS: the context this connection started with. Declared before the stream, so that it
+  // outlives the stream's SSL object.
+  std::shared_ptr<const ServerTls> tls_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
+  std::string peer_subject_;  // TLS: the verified client certificate's subject field
   std::string head_text_;  // the response being written: its head, reused across requests
   std::string body_text_;  // and its body
   bool keep_alive_ = true;
@@ -268,10 +380,12 @@ private:
 
 } // namespace
 
-void Server::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+void Server::Impl::accept(std::shared_ptr<Listener> listener) {
+  auto& acceptor = listener->acceptor;
+  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this(), listener = std::move(listener)](
+                                                   beast::error_code ec, tcp::socket socket) mutable {
     if (ec) {
-      if (ec == net::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (ec == net::error::operation_aborted || !listener->acceptor.is_open()) return;
       log::warn("http", "accept failed", {{"error", ec.message()}});
     } else if (self->metrics.connections_active.load(std::memory_order_relaxed) >=
                static_cast<std::int64_t>(self->limits.max_connections)) {
@@ -281,10 +395,35 @@ void Server::Impl::accept() {
       socket.close(ignored);
     } else {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), self)->start();
+      if (listener->tls_options)
+        std::make_shared<Session<TlsStream>>(std::move(socket), self, listener->tls())->start();
+      else
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), self)->start();
     }
-    if (self->acceptor.is_open()) self->accept();
+    if (listener->acceptor.is_open()) self->accept(std::move(listener));
   });
+}
+
+std::uint16_t Server::Impl::bind(const std::shared_ptr<Listener>& listener, const std::string& host, std::uint16_t port) {
+  // A name (e.g. localhost) is resolved once and one address bound: IPv4 first, since that is
+  // what most clients try first for such names.
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service);
+  tcp::endpoint ep = results.begin()->endpoint();
+  for (const auto& r : results)
+    if (r.endpoint().address().is_v4()) {
+      ep = r.endpoint();
+      break;
+    }
+  auto& acceptor = listener->acceptor;
+  acceptor.open(ep.protocol());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  acceptor.bind(ep);
+  acceptor.listen(net::socket_base::max_listen_connections);
+  listener->port = acceptor.local_endpoint().port();
+  listeners.push_back(listener);
+  accept(listener);
+  return listener->port;
 }
 
 Server::Server(net::io_context& ioc, ServerLimits limits, Dispatch dispatch, observability::Metrics& metrics)
@@ -293,30 +432,39 @@ Server::Server(net::io_context& ioc, ServerLimits limits, Dispatch dispatch, obs
 Server::~Server() { stop_accepting(); }
 
 std::uint16_t Server::listen(const std::string& host, std::uint16_t port) {
-  // A name (e.g. localhost) is resolved once and one address bound: IPv4 first, since that is
-  // what most clients try first for such names.
-  tcp::resolver resolver(impl_->ioc);
-  auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service);
-  tcp::endpoint ep = results.begin()->endpoint();
-  for (const auto& r : results)
-    if (r.endpoint().address().is_v4()) {
-      ep = r.endpoint();
-      break;
+  return impl_->bind(std::make_shared<Listener>(impl_->ioc), host, port);
+}
+
+std::uint16_t Server::listen_tls(const std::string& host, std::uint16_t port, const TlsOptions& tls) {
+  auto listener = std::make_shared<Listener>(impl_->ioc);
+  listener->set_tls(make_server_tls(tls));  // before binding: a bad file binds nothing
+  listener->tls_options = tls;
+  return impl_->bind(listener, host, port);
+}
+
+bool Server::reload_tls() {
+  bool all = true;
+  for (const auto& listener : impl_->listeners) {
+    if (!listener->tls_options) continue;
+    try {
+      listener->set_tls(make_server_tls(*listener->tls_options));
+      log::info("http", "TLS certificate reloaded", {{"port", listener->port}, {"certificate_file", listener->tls_options->certificate_file}});
+    } catch (const std::exception& e) {
+      all = false;
+      log::error("http", "TLS certificate reload failed; the previous certificate stays in use",
+                 {{"port", listener->port}, {"error", e.what()}});
     }
-  impl_->acceptor.open(ep.protocol());
-  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
-  impl_->acceptor.bind(ep);
-  impl_->acceptor.listen(net::socket_base::max_listen_connections);
-  impl_->accept();
-  return impl_->acceptor.local_endpoint().port();
+  }
+  return all;
 }
 
 void Server::stop_accepting() {
   impl_->draining = true;
-  net::post(impl_->acceptor.get_executor(), [impl = impl_] {
-    beast::error_code ec;
-    impl->acceptor.close(ec);
-  });
+  for (const auto& listener : impl_->listeners)
+    net::post(listener->acceptor.get_executor(), [listener] {
+      beast::error_code ec;
+      listener->acceptor.close(ec);
+    });
 }
 
 std::int64_t Server::in_flight() const { return impl_->in_flight.load(); }

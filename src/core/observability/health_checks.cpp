@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <tmfd/log.hpp>
+
 namespace tmfd::observability {
 
 void HealthChecks::add(HealthCheck check) {
@@ -28,7 +30,10 @@ std::vector<HealthChecks::Result> HealthChecks::run() const {
     try {
       r.report = c.report();
     } catch (const std::exception& e) {
-      r.report = {false, std::string("the check failed: ") + e.what()};
+      // The health endpoints are public: the exception's text (a path, an SQL error) goes to
+      // the log only.
+      log::error("health", "health check failed", {{"check", c.name}, {"error", e.what()}});
+      r.report = {false, "the check failed (details in the log)"};
     } catch (...) {
       r.report = {false, "the check failed"};
     }

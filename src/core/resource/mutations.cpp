@@ -175,8 +175,12 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
       try {
         std::rethrow_exception(error);
       } catch (const ImportRefused&) {
+      } catch (const ApiError& e) {
+        outcome->errors.push_back("the import could not be stored: " + (e.detail().empty() ? e.reason() : e.detail()));
       } catch (const std::exception& e) {
-        outcome->errors.push_back(std::string("the import could not be stored: ") + e.what());
+        // The store's own text (SQL, paths) stays in the log; the client gets a plain reason.
+        log::error("resource", "import could not be stored", {{"error", e.what()}});
+        outcome->errors.push_back("the import could not be stored: an internal error (details in the log)");
       }
       outcome->created = 0;
       outcome->committed = false;

@@ -40,6 +40,9 @@ struct Request {
   // Every header field, in the order sent (repeated names appear repeatedly). The three above
   // are kept as well, filled from these. See HeaderField for how long the views live.
   std::vector<HeaderField> headers;
+  // The address of the peer of the connection (e.g. "127.0.0.1", "::1"), as the transport saw
+  // it: behind a proxy, the proxy's. Valid as long as the request, like the header views.
+  std::string_view remote_address;
   // Filled by the front before any filter or handler runs: the correlation id above, the time
   // the request arrived, and the principal (anonymous until an authentication filter sets it).
   RequestContext context;
