@@ -20,7 +20,10 @@
 #   - every variable a request URL starts with is set to that root, and a URL that spells out a
 #     host variable with /tmf-api/<api>/vN is rewritten onto it;
 #   - the headers and example payloads of config.json are applied as the kit's index.js would.
-# Exit status: 0 when every kit ran with no failed assertion, 1 when any failed, 2 on usage errors.
+# Output: per kit, the requests sent, the assertions passed and failed, and the errors (requests
+# with no response, test scripts that threw and so skipped their remaining assertions).
+# Exit status: 0 when every kit ran with no failed assertion and no error, 1 otherwise, 2 on
+# usage errors.
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
@@ -173,16 +176,20 @@ console.log(apiRoot);
 NODE
 }
 
-# Prints "requests failed_requests assertions failed_assertions" from a newman JSON report.
+# Prints "requests errors assertions failed_assertions" from a newman JSON report. Errors are
+# requests that got no response (tmfd not reachable, a timeout) and test scripts that threw (a
+# body that is not JSON): a script that throws skips its remaining assertions, so they are not
+# counted as failed.
 counts() {
   node -e '
     const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).run.stats;
-    console.log(s.requests.total, s.requests.failed, s.assertions.total, s.assertions.failed);
+    const errors = s.requests.failed + s.testScripts.failed + s.prerequestScripts.failed;
+    console.log(s.requests.total, errors, s.assertions.total, s.assertions.failed);
   ' "$1"
 }
 
 status=0
-printf '%-45s %-60s %9s %7s %7s\n' KIT API_ROOT REQUESTS PASSED FAILED
+printf '%-45s %-60s %9s %7s %7s %7s\n' KIT API_ROOT REQUESTS PASSED FAILED ERRORS
 for kit in "${kits[@]}"; do
   name=$(basename "$kit")
   prefix="$out/$name"
@@ -196,9 +203,9 @@ for kit in "${kits[@]}"; do
     status=1
     continue
   fi
-  read -r requests req_failed assertions failed < <(counts "$prefix.report.json")
-  printf '%-45s %-60s %9s %7s %7s\n' "$name" "$root" "$requests" "$((assertions - failed))" "$failed"
-  if [[ "$req_failed" -gt 0 || "$failed" -gt 0 ]]; then status=1; fi
+  read -r requests errors assertions failed < <(counts "$prefix.report.json")
+  printf '%-45s %-60s %9s %7s %7s %7s\n' "$name" "$root" "$requests" "$((assertions - failed))" "$failed" "$errors"
+  if [[ "$errors" -gt 0 || "$failed" -gt 0 ]]; then status=1; fi
 done
 echo "newman output and JSON reports: $out"
 exit $status
