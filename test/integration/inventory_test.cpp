@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <utility>
@@ -413,4 +414,53 @@ TEST_CASE("inventory: each API's hub receives its create, change, state change a
                                             api.type + "StateChangeEvent", api.type + "DeleteEvent"});
   }
   CHECK(receiver.accepted().size() == expected);  // each hub got only its own API's events
+}
+
+TEST_CASE("inventory: items created earlier in the same unit of work count as existing", "[inventory]") {
+  // The stateful test plugin runs a unit of work of any changes (POST /tmf-api/stateful/v1/unitOfWork),
+  // as the ordering module's units create inventory. The plugin folder links it beside the shipped modules.
+  const std::string plugins = make_temp_dir();
+  for (const char* module : {"catalog", "party", "inventory"})
+    REQUIRE(std::system(("ln -s " TMFD_PLUGIN_DIR "/tmfd_" + std::string(module) + ".so " + plugins).c_str()) == 0);
+  REQUIRE(std::system(("ln -s " TMFD_TEST_PLUGIN_DIR "/tmfd_stateful.so " + plugins).c_str()) == 0);
+  TmfdOptions o;
+  o.full_yaml = "server:\n  port: 0\nstorage:\n  path: $DIR/tmfd.db\nplugins:\n  directory: " + plugins +
+                "\nmodules:\n  catalog:\n    demo_catalog: " TMFD_SOURCE_DIR "/config/demo-catalog.json\n"
+                "  party: {}\n  inventory: {}\n  stateful: {}\n";
+  TmfdProcess tmfd(o);
+  HttpClient c(tmfd.port());
+  auto run_unit = [&](const json::array& changes) {
+    auto r = post_json(c, "/tmf-api/stateful/v1/unitOfWork", json::object{{"changes", changes}});
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return as_object(r);
+  };
+  auto outcome = [](const json::object& unit, std::size_t i) {
+    return str(unit.at("outcomes").as_array().at(i).as_object(), "outcome");
+  };
+
+  auto res = with(resource("reserved"), json::object{{"id", "res-u1"}});
+  auto svc = with(service("active"), obj(R"({"id":"svc-u1","supportingResource":[{"id":"res-u1"}]})"));
+  auto prod = with(product("active"),
+                   obj(R"({"id":"prod-u1","realizingService":[{"id":"svc-u1"}],"realizingResource":[{"id":"res-u1"}]})"));
+  auto unit = run_unit(json::array{{{"op", "create"}, {"path", kResources}, {"body", res}},
+                                   {{"op", "create"}, {"path", kServices}, {"body", svc}},
+                                   {{"op", "preparedCreate"}, {"path", kProducts}, {"body", prod}}});
+  CHECK(unit.at("committed") == true);
+  CHECK(outcome(unit, 0) == "created");
+  CHECK(outcome(unit, 1) == "created");
+  CHECK(outcome(unit, 2) == "created");
+  auto stored = require_object(c.get(kProducts + "/prod-u1"), 200, "GET the unit's product");
+  check_spec(stored, kTmf637, "Product");
+
+  // A reference to an item the unit did not create, and that does not exist, is refused there too.
+  auto missing = with(product("active"), obj(R"({"id":"prod-u2","realizingService":[{"id":"svc-nope"}]})"));
+  auto offering = with(product("active"), obj(R"({"id":"prod-u3","productOffering":{"id":"po-nope"}})"));
+  unit = run_unit(json::array{{{"op", "create"}, {"path", kProducts}, {"body", missing}},
+                              {{"op", "preparedCreate"}, {"path", kProducts}, {"body", offering}}});
+  CHECK(outcome(unit, 0) == "invalid");
+  CHECK(outcome(unit, 1) == "invalid");
+  CHECK(c.get(kProducts + "/prod-u2").status == 404);
+  CHECK(c.get(kProducts + "/prod-u3").status == 404);
+  remove_temp_dir(plugins);
 }
