@@ -375,6 +375,24 @@ TEST_CASE("inventory: references must exist, unless federated", "[inventory]") {
   }
 }
 
+TEST_CASE("inventory: a product outlives the offering it was sold from", "[inventory]") {
+  TmfdProcess tmfd(inventory_options());
+  HttpClient c(tmfd.port());
+  const std::string offerings = "/tmf-api/productCatalogManagement/v4/productOffering";
+  auto offering = post_json(c, offerings, json::object{{"name", "Summer promo"}});
+  REQUIRE(offering.status == 201);
+  const std::string offering_id = id_of(offering);
+  auto p = create(c, kProducts, with(product("active"), json::object{{"productOffering", {{"id", offering_id}}}}),
+                  kTmf637, "Product");
+  REQUIRE(c.request("DELETE", offerings + "/" + offering_id).status == 204);
+  // Unchanged references are not checked again: the product still moves and changes.
+  CHECK(merge_patch(c, kProducts, str(p, "id"), json::object{{"status", "suspended"}}).status == 200);
+  CHECK(merge_patch(c, kProducts, str(p, "id"), json::object{{"name", "Summer promo (legacy)"}}).status == 200);
+  // A new reference to it is refused.
+  check_error_response(post_json(c, kProducts, with(product("active"), json::object{{"productOffering", {{"id", offering_id}}}})),
+                       400, kTmf637, "productOffering");
+}
+
 TEST_CASE("inventory: each API's hub receives its create, change, state change and delete events", "[inventory]") {
   CallbackReceiver receiver;
   TmfdProcess tmfd(inventory_options());
