@@ -1,0 +1,18 @@
+#pragma once
+// The executors tmfd ships: allocate (from a pool), generate (a value from a pattern), wait (a
+// fixed time, on a durable timer), manual (a person completes the task flow).
+#include <map>
+#include <memory>
+#include <string>
+
+#include <tmfd/fulfilment.hpp>
+
+#include "fulfilment_config.hpp"
+
+namespace tmfd::ordering {
+
+inline const std::vector<std::string> kBuiltinExecutors = {"allocate", "generate", "wait", "manual"};
+
+std::map<std::string, std::shared_ptr<StepExecutor>> builtin_executors(const FulfilmentConfig& config);
+
+} // namespace tmfd::ordering
