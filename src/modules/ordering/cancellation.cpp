@@ -105,12 +105,13 @@ void cancel_product_order(Orchestrator& orchestrator, const std::string& cancel_
       if (step.state != "completed") step.state = "cancelled";
     }
     work.cancel_timer("jeopardy:" + order_id);
+    // Items that completed stay completed (what they made is terminated above); the others end cancelled.
     for (auto& i : plan->resource_items)
-      if (i.state != "failed") i.state = "cancelled";
+      if (i.state == "inProgress") i.state = "cancelled";
     for (auto& i : plan->service_items)
-      if (i.state != "failed") i.state = "cancelled";
+      if (i.state == "inProgress") i.state = "cancelled";
     for (auto& i : plan->product_items)
-      if (i.state != "failed") i.state = "cancelled";
+      if (i.state == "inProgress") i.state = "cancelled";
     plan->state = "cancelled";
     sync_views(*plan, work);
     auto body = to_json(*plan);
@@ -138,12 +139,9 @@ void cancel_child_order(const std::string& cancel_path, const std::string& order
   if (!stored) return end_task(work, cancel_path, cancel_id, "terminatedWithError", "the order no longer exists");
   auto order = parse_object(stored->body);
   // Orders the orchestrator made name their product order.
-  if (const auto* refs = array_at(order, "externalReference"))
-    for (const auto& r : *refs)
-      if (text_at(r.get_object(), "externalReferenceType") == "ProductOrder")
-        return end_task(work, cancel_path, cancel_id, "terminatedWithError",
-                        "this order fulfils product order " + text_at(r.get_object(), "name") +
-                            ": cancel that order (cancelProductOrder)");
+  if (const auto parent = parent_product_order(order); !parent.empty())
+    return end_task(work, cancel_path, cancel_id, "terminatedWithError",
+                    "this order fulfils product order " + parent + ": cancel that order (cancelProductOrder)");
   const std::string state = text_at(order, "state");
   const Lifecycle lc = order_path == kServiceOrders ? service_order_lifecycle() : resource_order_lifecycle();
   std::vector<std::string> path;

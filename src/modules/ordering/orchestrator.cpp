@@ -321,8 +321,10 @@ bool Orchestrator::roll_up(Plan& plan, UnitOfWork& work) {
     std::vector<std::string> parts;
     for (const auto& other : plan.product_items)
       if (other.parent == p.id) parts.push_back(other.id);
-    if (any_in(plan.service_items, p.service_items, "failed") || any_in(plan.product_items, p.after, "failed") ||
-        any_in(plan.product_items, parts, "failed")) {
+    // A product item fails once its services are all final and one failed (or what it waits for failed).
+    const bool services_final = !any_in(plan.service_items, p.service_items, "inProgress");
+    if ((services_final && any_in(plan.service_items, p.service_items, "failed")) ||
+        any_in(plan.product_items, p.after, "failed") || any_in(plan.product_items, parts, "failed")) {
       p.state = "failed";
       changed = true;
       continue;
@@ -343,6 +345,11 @@ bool Orchestrator::roll_up(Plan& plan, UnitOfWork& work) {
     plan.state = completed == static_cast<std::ptrdiff_t>(plan.product_items.size()) ? "completed"
                  : completed == 0                                                   ? "failed"
                                                                                     : "partial";
+    // Items that could not run because something they needed failed end failed too.
+    for (auto& r : plan.resource_items)
+      if (r.state == "inProgress") r.state = "failed";
+    for (auto& s : plan.service_items)
+      if (s.state == "inProgress") s.state = "failed";
     for (auto& step : plan.steps)
       if (step.state == "new" || step.state == "active") {
         step.state = "cancelled";

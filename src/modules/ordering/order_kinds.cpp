@@ -7,6 +7,7 @@
 #include "order_paths.hpp"
 #include "order_validation.hpp"
 #include "orchestrator.hpp"
+#include "views.hpp"
 
 namespace tmfd::ordering {
 
@@ -70,12 +71,10 @@ ResourceKind cancel_kind(const std::string& api, const std::string& base, const 
 // The orders the orchestrator made move with their product order only.
 void refuse_client_moves(const json::object& order, const json::object* previous, UnitOfWork&) {
   if (!previous || orchestrator_is_writing()) return;
-  if (const auto* refs = array_at(*previous, "externalReference"))
-    for (const auto& r : *refs)
-      if (text_at(r.get_object(), "externalReferenceType") == "ProductOrder" &&
-          (text_at(order, "state") != text_at(*previous, "state")))
-        throw ApiError(409, "STATE_SET_BY_ORCHESTRATOR", "Illegal state change",
-                       "this order fulfils product order " + text_at(r.get_object(), "name") + " and moves with it");
+  const auto parent = parent_product_order(*previous);
+  if (!parent.empty() && text_at(order, "state") != text_at(*previous, "state"))
+    throw ApiError(409, "STATE_SET_BY_ORCHESTRATOR", "Illegal state change",
+                   "this order fulfils product order " + parent + " and moves with it");
 }
 
 void refuse_unfinished_delete(const json::object& order, UnitOfWork&) {

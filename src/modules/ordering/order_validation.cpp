@@ -267,7 +267,7 @@ void check_product_order_change(const json::object& order, const json::object& p
   if (auto plan = work.get(kPlans, text_at(order, "id")))
     if (const auto* past = parse_object(plan->body).if_contains("pastPointOfNoReturn"); past && past->is_bool() && past->as_bool())
       throw ApiError(409, "POINT_OF_NO_RETURN", "Order past its point of no return",
-                     "the order can no longer be amended or cancelled");
+                     "the order passed its point of no return: it can no longer be amended or cancelled");
 }
 
 void check_new_child_order(const json::object& order, const char* items_key) {

@@ -54,7 +54,8 @@ void move_order(UnitOfWork& work, const std::string& path, const std::string& id
                 const std::map<std::string, json::object>& item_extra = {}) {
   auto order = load(work, path, id);
   const std::string from = text_at(order, "state");
-  std::vector<std::string> order_path = state_path(order_lc, from, target);
+  // A final order or item stays as it is (a cancelled order keeps the items it completed).
+  std::vector<std::string> order_path = is_final_order_state(from) ? std::vector<std::string>{} : state_path(order_lc, from, target);
   std::map<std::string, std::vector<std::string>> item_paths;
   std::size_t rounds = order_path.size();
   if (const auto* items = array_at(order, items_key))
@@ -62,7 +63,8 @@ void move_order(UnitOfWork& work, const std::string& path, const std::string& id
       const auto& item = v.get_object();
       auto it = item_targets.find(text_at(item, "id"));
       if (it == item_targets.end()) continue;
-      auto p = state_path(item_lc, text_at(item, "state"), it->second);
+      const std::string item_from = text_at(item, "state");
+      auto p = is_final_order_state(item_from) ? std::vector<std::string>{} : state_path(item_lc, item_from, it->second);
       rounds = std::max(rounds, p.size());
       item_paths[text_at(item, "id")] = std::move(p);
     }
@@ -145,8 +147,13 @@ std::string task_flow_state_of(const Plan& plan, const Step& step) {
 void create_views(const Plan& plan, const json::object& order, UnitOfWork& work) {
   const std::string order_id = plan.id;
   const json::object order_ref = reference(order_id, text_at(order, "href"), "", "ProductOrder");
+  // TMF641 requires @type on a RelatedParty; the copies in the child orders carry it.
   json::array parties;
-  if (!plan.customer.is_null()) parties.push_back(plan.customer);
+  if (plan.customer.is_object()) {
+    json::object customer = plan.customer.get_object();
+    if (!customer.contains("@type")) customer["@type"] = "RelatedParty";
+    parties.push_back(std::move(customer));
+  }
   const std::string now = now_timestamp();
 
   if (!plan.service_order_id.empty()) {
@@ -157,7 +164,7 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
       json::array relationships;
       for (const auto& before : s.after)
         relationships.push_back(json::object{{"relationshipType", "dependsOn"},
-                                             {"orderItem", json::object{{"itemId", before}, {"serviceOrderId", plan.service_order_id}}}});
+                                             {"orderItem", json::object{{"id", before}, {"itemId", before}, {"serviceOrderId", plan.service_order_id}}}});
       json::object item{{"id", s.id}, {"action", s.action}, {"state", "acknowledged"}, {"service", std::move(service)}};
       if (!relationships.empty()) item["serviceOrderItemRelationship"] = std::move(relationships);
       items.push_back(std::move(item));
@@ -187,10 +194,13 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
     json::object ro{{"id", plan.resource_order_id},
                     {"name", "Resources of product order " + order_id},
                     {"orderDate", now},
-                    {"externalReference", json::array{json::object{{"externalReferenceType", "ServiceOrder"},
-                                                                   {"name", plan.service_order_id}},
-                                                      json::object{{"externalReferenceType", "ProductOrder"},
-                                                                   {"name", order_id}}}},
+                    // TMF652's externalReference is an ExternalId {id, entityType, owner}.
+                    {"externalReference", json::array{json::object{{"id", plan.service_order_id},
+                                                                   {"entityType", "ServiceOrder"},
+                                                                   {"owner", "tmfd"}},
+                                                      json::object{{"id", order_id},
+                                                                   {"entityType", "ProductOrder"},
+                                                                   {"owner", "tmfd"}}}},
                     {"orderItem", std::move(items)}};
     if (!parties.empty()) ro["relatedParty"] = parties;
     require_ok(work.create(kResourceOrders, std::move(ro)), "resource order");
@@ -311,6 +321,17 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
   const auto flow = load(work, kProcessFlows, plan.process_flow_id);
   for (const auto& state : state_path(pf, text_at(flow, "state"), flow_target))
     require_ok(work.merge_patch(kProcessFlows, plan.process_flow_id, json::object{{"state", state}}), "process flow");
+}
+
+std::string parent_product_order(const json::object& child) {
+  if (const auto* refs = array_at(child, "externalReference"))
+    for (const auto& r : *refs) {
+      if (!r.is_object()) continue;
+      const auto& ref = r.get_object();
+      if (text_at(ref, "externalReferenceType") == "ProductOrder") return text_at(ref, "name");  // TMF641
+      if (text_at(ref, "entityType") == "ProductOrder" && text_at(ref, "owner") == "tmfd") return text_at(ref, "id");  // TMF652
+    }
+  return {};
 }
 
 void note_on_order(UnitOfWork& work, const std::string& order_id, const std::string& text) {

@@ -17,6 +17,9 @@ namespace tmfd::ordering {
 void create_views(const Plan& plan, const json::object& order, UnitOfWork& work);
 // Brings every view to the plan's states; creates task flows not yet stored.
 void sync_views(const Plan& plan, UnitOfWork& work);
+// The product order a service or resource order fulfils (its externalReference), or "".
+std::string parent_product_order(const json::object& child);
+
 // Adds a note to the product order (why it failed or was held).
 void note_on_order(UnitOfWork& work, const std::string& order_id, const std::string& text);
 
