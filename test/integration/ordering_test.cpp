@@ -235,7 +235,7 @@ TEST_CASE("an order that fails validation is refused whole", "[ordering]") {
   refused(order(json::array{item({{"action", "replace"}})}), 400, "action");
   refused(order(json::array{item({{"state", "completed"}})}), 400, "state");
   refused(with(order(json::array{item({})}), json::object{{"state", "inProgress"}}), 400, "state");
-  refused(order(json::array{json::object{{"id", "1"}, {"action", "add"}}}), 400, "productOffering");
+  refused(order(json::array{json::object{{"id", "1"}, {"action", "add"}}}), 422, "productOffering");
   refused(order(json::array{item({{"productOffering", json::object{{"id", "no-such-offering"}}}})}), 422, "no-such-offering");
   refused(order(json::array{item({}), item({})}), 400, "id");
   refused(order(json::array{item(chars(json::array{json::object{{"name", "colour"}, {"value", "red"}}}))}), 422, "colour");
@@ -255,7 +255,7 @@ TEST_CASE("an order that fails validation is refused whole", "[ordering]") {
   refused(order(json::array{related_to("1", "1")}), 400, "itself");
   refused(order(json::array{related_to("1", "2"), related_to("2", "3"), related_to("3", "1")}), 400, "loop");
   // Items on existing products name one that exists and is the customer's.
-  refused(order(json::array{json::object{{"id", "1"}, {"action", "modify"}}}), 400, "product");
+  refused(order(json::array{json::object{{"id", "1"}, {"action", "modify"}}}), 422, "product");
   refused(order(json::array{json::object{{"id", "1"}, {"action", "delete"}, {"product", json::object{{"id", "nope"}}}}}), 422,
           "nope");
   // Parties and accounts must exist.
@@ -278,6 +278,27 @@ TEST_CASE("an order that fails validation is refused whole", "[ordering]") {
   // An order of several items in a valid dependency order is accepted and completes.
   const auto ok = place(c, order(json::array{related_to("2", "1"), item({})}));
   CHECK(wait_for_state(c, str(ok, "id"), "completed"));
+}
+
+TEST_CASE("with on_invalid_order: reject, an order breaking a business rule is kept rejected, with why", "[ordering]") {
+  TmfdProcess p(ordering_options(demo_ordering_yaml("100.64.0.0/10", "          configure-routing: {executor: manual}\n",
+                                                    "    on_invalid_order: reject\n")));
+  HttpClient c(p.port());
+  const auto customer = new_customer(c);
+  auto body = order_of(customer, {"po-fibre-1g", "no-such-offering"});
+  const auto rejected = place(c, body);
+  check_spec(rejected, kTmf622, "ProductOrder");
+  CHECK(str(rejected, "state") == "rejected");
+  for (const auto& i : rejected.at("productOrderItem").as_array()) CHECK(str(i.as_object(), "state") == "rejected");
+  CHECK_THAT(str(rejected.at("note").as_array().back().as_object(), "text"), Catch::Matchers::Contains("no-such-offering"));
+  // Shape errors are still refused, and a rejected order is never fulfilled.
+  check_error_response(post_json(c, kProductOrders, json::object{{"productOrderItem", json::array{json::object{{"id", "1"}}}}}), 400,
+                       kTmf622, "action");
+  const auto good = str(place(c, order_of(customer, {"po-fibre-1g"})), "id");
+  REQUIRE(wait_for_state(c, good, "completed"));
+  CHECK(state_of(c, str(rejected, "id")) == "rejected");
+  CHECK(total_count(c, kProcessFlows) == 1);
+  check_error_response(merge_patch(c, kProductOrders, str(rejected, "id"), json::object{{"state", "acknowledged"}}), 409, kTmf622);
 }
 
 TEST_CASE("clients move no order state; amendments and deletes follow the order's state", "[ordering]") {

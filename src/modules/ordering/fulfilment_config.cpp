@@ -71,7 +71,11 @@ config::Schema ordering_config_schema() {
                                  "none: only steps marked point_of_no_return pass it; inProgress: as soon as fulfilment starts"),
                            "none");
   ponr.allowed = {"none", "inProgress"};
-  return {plans, pools, expected, ponr};
+  auto invalid = with_default(field("on_invalid_order", config::Type::String,
+                                    "refuse: an order breaking a business rule is refused (422); reject: it is created rejected, with why"),
+                              "refuse");
+  invalid.allowed = {"refuse", "reject"};
+  return {plans, pools, expected, ponr, invalid};
 }
 
 FulfilmentConfig read_fulfilment_config(const json::object& block, const std::vector<std::string>& executors) {

@@ -103,7 +103,7 @@ ResourceKind internal_kind(const char* collection, const char* type, std::vector
 
 } // namespace
 
-void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog) {
+void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid) {
   // TMF622
   {
     auto kind = order_kind("productOrdering", kProductOrderingBase, "productOrder", "ProductOrder", "productOrderItem",
@@ -114,12 +114,15 @@ void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQ
     kind.mandatory = {"productOrderItem"};
     kind.indexed.push_back("relatedParty.id");
     ResourceHooks hooks;
-    hooks.validate = [catalog](json::object& order, const json::object* previous) {
-      if (!previous) check_new_product_order(order, *catalog);
+    hooks.validate = [catalog, &resources, reject_invalid](json::object& order, const json::object* previous) {
+      if (previous) return;
+      const OrderChecks checks{*catalog, [&resources](const std::string& path, const std::string& id) {
+                                 return resources.get(path, id);
+                               }, reject_invalid};
+      check_new_product_order(order, checks);
     };
     hooks.check_in_transaction = [](const json::object& order, const json::object* previous, UnitOfWork& work) {
-      if (!previous) check_product_order_references(order, work);
-      else check_product_order_change(order, *previous, work);
+      if (previous) check_product_order_change(order, *previous, work);
     };
     hooks.before_delete = refuse_unfinished_delete;
     resources.add(std::move(kind), std::move(hooks));

@@ -10,6 +10,7 @@
 
 namespace tmfd::ordering {
 
-void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog);
+// `reject_invalid`: modules.ordering.on_invalid_order is reject (see order_validation.hpp).
+void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid);
 
 } // namespace tmfd::ordering

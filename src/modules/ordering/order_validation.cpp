@@ -104,8 +104,8 @@ void check_characteristics(json::object& item, const json::object& specification
   }
 }
 
-void check_items(json::array& items, const catalog::CatalogQuery& catalog, std::set<std::string>& ids,
-                 std::map<std::string, std::vector<std::string>>& depends, const std::string& now, bool nested) {
+// The shape of the items (400 when wrong): ids, actions, states, quantities, relationships.
+void check_item_shapes(json::array& items, std::set<std::string>& ids, std::map<std::string, std::vector<std::string>>& depends) {
   for (auto& v : items) {
     if (!v.is_object()) throw ApiError::invalid_attribute("productOrderItem", "must hold objects");
     auto& item = v.get_object();
@@ -120,6 +120,9 @@ void check_items(json::array& items, const catalog::CatalogQuery& catalog, std::
       throw ApiError::invalid_attribute(label(item) + ".state", "is set by the server");
     if (const auto* q = item.if_contains("quantity"); q && !(q->is_int64() && q->as_int64() >= 1))
       throw ApiError::invalid_attribute(label(item) + ".quantity", "must be a positive integer");
+    for (const char* key : {"productOffering", "product"})
+      if (const auto* ref = item.if_contains(key); ref && !ref->is_object())
+        throw ApiError::invalid_attribute(label(item) + "." + key, "must be an object");
     if (const auto* rels = item.if_contains("productOrderItemRelationship")) {
       if (!rels->is_array()) throw ApiError::invalid_attribute(label(item) + ".productOrderItemRelationship", "must be an array");
       for (const auto& r : rels->get_array()) {
@@ -128,10 +131,23 @@ void check_items(json::array& items, const catalog::CatalogQuery& catalog, std::
         depends[id].push_back(text_at(r.get_object(), "id"));
       }
     }
+    if (auto* nested = item.if_contains("productOrderItem")) {
+      if (!nested->is_array()) throw ApiError::invalid_attribute(label(item) + ".productOrderItem", "must be an array");
+      check_item_shapes(nested->get_array(), ids, depends);
+    }
+  }
+}
+
+// What the items name (422 when it does not exist or does not fit): offerings, their
+// characteristics, the products of modify/delete/suspend/resume items.
+void check_item_business(json::array& items, const catalog::CatalogQuery& catalog, const std::string& now) {
+  for (auto& v : items) {
+    auto& item = v.get_object();
+    const std::string action = text_at(item, "action");
     if (action == "add") {
       const auto* offering = object_at(item, "productOffering");
       if (!offering || text_at(*offering, "id").empty())
-        throw ApiError::missing_attribute(label(item) + ".productOffering.id");
+        throw unprocessable("MISSING_OFFERING", label(item) + ": an add item names its productOffering (productOffering.id)");
       catalog::ResolvedOffering resolved;
       try {
         resolved = catalog.resolve_sellable_offering(text_at(*offering, "id"), now);
@@ -142,12 +158,10 @@ void check_items(json::array& items, const catalog::CatalogQuery& catalog, std::
     } else if (action != "noChange") {
       const auto* product = object_at(item, "product");
       if (!product || text_at(*product, "id").empty())
-        throw ApiError::missing_attribute(label(item) + ".product.id");
+        throw unprocessable("MISSING_PRODUCT", label(item) + ": a " + action + " item names the product it changes (product.id)");
     }
-    if (const auto* nested_items = item.if_contains("productOrderItem"); nested_items && nested_items->is_array())
-      check_items(item["productOrderItem"].get_array(), catalog, ids, depends, now, true);
+    if (auto* nested = item.if_contains("productOrderItem")) check_item_business(nested->get_array(), catalog, now);
   }
-  (void)nested;
 }
 
 void check_no_loops(const std::set<std::string>& ids, const std::map<std::string, std::vector<std::string>>& depends) {
@@ -192,7 +206,7 @@ std::set<std::string> party_ids(const json::object& entity) {
 
 } // namespace
 
-void check_new_product_order(json::object& order, const catalog::CatalogQuery& catalog) {
+void check_new_product_order(json::object& order, const OrderChecks& checks) {
   if (const auto* s = order.if_contains("state"); s && !(s->is_string() && s->get_string() == "acknowledged"))
     throw ApiError::invalid_attribute("state", "is set by the server");
   auto* items = order.if_contains("productOrderItem");
@@ -200,24 +214,44 @@ void check_new_product_order(json::object& order, const catalog::CatalogQuery& c
     throw ApiError::invalid_attribute("productOrderItem", "must list at least one item");
   std::set<std::string> ids;
   std::map<std::string, std::vector<std::string>> depends;
-  check_items(items->get_array(), catalog, ids, depends, now_timestamp(), false);
+  check_item_shapes(items->get_array(), ids, depends);
   check_no_loops(ids, depends);
   if (!order.contains("orderDate")) order["orderDate"] = now_timestamp();
+  // Adding a key may move the object's members: look the items up again after each addition.
+  auto& item_list = order["productOrderItem"].get_array();
+  try {
+    check_item_business(item_list, checks.catalog, now_timestamp());
+    check_product_order_references(order, checks.read);
+  } catch (const ApiError& e) {
+    if (!checks.reject_invalid || e.http_status() != 422) throw;
+    // TMF622's "check order business consistency -> Rejected": the order is kept, rejected, with why.
+    std::function<void(json::array&)> reject = [&](json::array& list) {
+      for (auto& i : list) {
+        i.get_object()["state"] = "rejected";
+        if (auto* nested = i.get_object().if_contains("productOrderItem"); nested && nested->is_array()) reject(nested->get_array());
+      }
+    };
+    reject(item_list);
+    order["state"] = "rejected";
+    json::array notes = order.contains("note") && order["note"].is_array() ? order["note"].get_array() : json::array();
+    notes.push_back(json::object{{"author", "tmfd ordering"}, {"date", now_timestamp()}, {"text", "rejected: " + e.detail()}});
+    order["note"] = std::move(notes);
+  }
 }
 
-void check_product_order_references(const json::object& order, UnitOfWork& work) {
+void check_product_order_references(const json::object& order, const StoredReader& read) {
   if (const auto* parties = array_at(order, "relatedParty"))
     for (const auto& p : *parties) {
-      if (!p.is_object() || work.is_external(p.get_object())) continue;
+      if (!p.is_object() || is_external_reference(p.get_object(), "")) continue;
       const auto path = party_path(text_at(p.get_object(), "@referredType"));
-      if (!path.empty() && !work.get(path, text_at(p.get_object(), "id")))
+      if (!path.empty() && !read(path, text_at(p.get_object(), "id")))
         throw unprocessable("UNKNOWN_PARTY", "relatedParty: " + text_at(p.get_object(), "@referredType") + " '" +
                                                  text_at(p.get_object(), "id") + "' does not exist");
     }
   auto check_account = [&](const json::value* ref, const std::string& where) {
-    if (!ref || !ref->is_object() || work.is_external(ref->get_object())) return;
+    if (!ref || !ref->is_object() || is_external_reference(ref->get_object(), "")) return;
     const auto id = text_at(ref->get_object(), "id");
-    if (!id.empty() && !work.get(kBillingAccounts, id))
+    if (!id.empty() && !read(kBillingAccounts, id))
       throw unprocessable("UNKNOWN_ACCOUNT", where + ": billing account '" + id + "' does not exist");
   };
   if (const auto* accounts = array_at(order, "billingAccount"))
@@ -232,7 +266,7 @@ void check_product_order_references(const json::object& order, UnitOfWork& work)
       const std::string action = text_at(item, "action");
       if (action != "add" && action != "noChange") {
         const std::string product_id = text_at(*object_at(item, "product"), "id");
-        auto stored = work.get(kProducts, product_id);
+        auto stored = read(kProducts, product_id);
         if (!stored) throw unprocessable("UNKNOWN_PRODUCT", label(item) + ".product: product '" + product_id + "' is not in inventory");
         const auto product = parse_object(stored->body);
         const auto owners = party_ids(product);
