@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "callback_receiver.hpp"
 #include "http_helpers.hpp"
 #include "json_helpers.hpp"
 #include "ordering_support.hpp"
@@ -548,4 +549,38 @@ TEST_CASE("service and resource orders: cancel tasks follow their parent or thei
   REQUIRE(cancel_direct.status == 201);
   REQUIRE(eventually([&] { return str(get_object(c, kCancelServiceOrders + "/" + id_of(cancel_direct)), "state") == "done"; }, 20s));
   CHECK(str(get_object(c, kServiceOrders + "/" + id_of(direct)), "state") == "cancelled");
+}
+
+TEST_CASE("an http step calls its endpoint off the writer, and its answer completes or fails the step", "[ordering]") {
+  CallbackReceiver endpoint;
+  endpoint.set_answer(Answer::json(R"({"characteristic":[{"name":"vlan","value":"1204"}]})"));
+  TmfdProcess p(ordering_options(demo_ordering_yaml(
+      "100.64.0.0/10", "          provision: {executor: http, url: \"" + endpoint.url("/provision") +
+                           "\", max_attempts: 2, retry_ms: 20, timeout_seconds: 5}\n")));
+  HttpClient c(p.port());
+  const auto customer = new_customer(c);
+
+  const auto id = str(place(c, order_of(customer, {"po-static-ip-addon"})), "id");
+  REQUIRE(wait_for_state(c, id, "completed"));
+  REQUIRE(endpoint.received().size() == 1);
+  const auto call = endpoint.received().front();
+  CHECK(call.method == "POST");
+  CHECK(call.target == "/provision");
+  const auto sent = call.json().as_object();
+  CHECK(str(sent, "order") == id);
+  CHECK(str(sent, "action") == "add");
+  CHECK(str(sent.at("specification").as_object(), "id") == "ss-static-ip");
+  CHECK(call.header("idempotency-key") == str(sent, "step") + "-1");
+  const auto services = as_array(c.get(kServices + "?serviceSpecification.id=ss-static-ip"));
+  REQUIRE(services.size() == 1);
+  CHECK(characteristic(services[0].as_object(), "serviceCharacteristic", "vlan") == json::value("1204"));
+
+  // An endpoint that keeps failing: two attempts, then the item fails with the answer in the order.
+  endpoint.clear();
+  endpoint.set_status(503);
+  const auto failing = str(place(c, order_of(customer, {"po-static-ip-addon"})), "id");
+  REQUIRE(wait_for_state(c, failing, "failed"));
+  CHECK(endpoint.received().size() == 2);
+  const auto order = get_object(c, kProductOrders + "/" + failing);
+  CHECK_THAT(str(order.at("note").as_array().back().as_object(), "text"), Catch::Matchers::Contains("answered 503"));
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The executors tmfd ships: allocate (from a pool), generate (a value from a pattern), wait (a
-// fixed time, on a durable timer), manual (a person completes the task flow).
+// The executors tmfd ships that run on the writer: allocate (from a pool), generate (a value from
+// a pattern), wait (a fixed time, on a durable timer), manual (a person completes the task flow).
+// The `http` executor is http_executor.hpp.
 #include <map>
 #include <memory>
 #include <string>
@@ -10,8 +11,6 @@
 #include "fulfilment_config.hpp"
 
 namespace tmfd::ordering {
-
-inline const std::vector<std::string> kBuiltinExecutors = {"allocate", "generate", "wait", "manual"};
 
 std::map<std::string, std::shared_ptr<StepExecutor>> builtin_executors(const FulfilmentConfig& config);
 

@@ -469,6 +469,21 @@ void Orchestrator::fail_step(UnitOfWork& work, const std::string& step_id, const
   save_plan(plan, work, false);
 }
 
+void Orchestrator::finish_attempt(UnitOfWork& work, const std::string& order_id, const std::string& step_id, int attempt,
+                                  bool ok, const json::object& output, const std::string& error) {
+  OrchestratorWriting writing;
+  auto found = find_plan(work, order_id);
+  if (!found) return;
+  Plan plan = std::move(*found);
+  Step* step = plan.step(step_id);
+  if (!step || step->state != "active" || step->attempts != attempt) return;
+  if (ok) step_completed(plan, *step, output, work);
+  else step_failed(plan, *step, error, work);
+  advance(plan, work);
+  sync_views(plan, work);
+  save_plan(plan, work, false);
+}
+
 void Orchestrator::undo_steps(Plan& plan, UnitOfWork& work) {
   for (auto& step : plan.steps) {
     if (step.state != "completed") continue;

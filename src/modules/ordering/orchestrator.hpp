@@ -51,6 +51,13 @@ public:
 
   // The plan of an order, or nullopt.
   std::optional<Plan> find_plan(UnitOfWork& work, const std::string& order_id) const;
+  // The request an executor gets for `step`.
+  StepRequest request_of(const Plan& plan, const Step& step) const { return request_for(plan, step); }
+  // Ends attempt `attempt` of a waiting step (an http call answered): ignored when the step has
+  // moved on since (another attempt, cancelled, completed by hand).
+  void finish_attempt(UnitOfWork& work, const std::string& order_id, const std::string& step_id, int attempt, bool ok,
+                      const json::object& output, const std::string& error);
+
   // The order a step (taskFlow) belongs to; throws ApiError 404.
   std::string order_of_step(UnitOfWork& work, const std::string& step_id) const;
 

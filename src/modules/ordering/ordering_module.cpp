@@ -8,6 +8,7 @@
 #include "builtin_executors.hpp"
 #include "cancellation.hpp"
 #include "fulfilment_config.hpp"
+#include "http_executor.hpp"
 #include "json_fields.hpp"
 #include "order_kinds.hpp"
 #include "order_paths.hpp"
@@ -82,10 +83,22 @@ public:
       ctx.reactions().add_timer_handler(TimerHandler{
           name, [orchestrator](const FiredTimer& timer, UnitOfWork& work) { orchestrator->on_timer(timer, work); }, {}});
 
+    // The http executor's calls run on worker threads of the module, started once serving.
+    http_caller_ = std::make_unique<HttpCaller>(ctx.resources(), orchestrator_, 2);
+    orchestrator_->add_executor("http", http_caller_->executor());
+    ctx.reactions().add_timer_handler(TimerHandler{
+        kCallTimer, [caller = http_caller_.get()](const FiredTimer& timer, UnitOfWork& work) { caller->on_call_timer(timer, work); }, {}});
+
     ctx.services().publish<Orchestration>(Orchestration::kServiceName, orchestrator_);
   }
 
+  void stop() noexcept override {
+    if (http_caller_) http_caller_->stop();
+  }
+
   void serving(ModuleContext&) override {
+    http_caller_->start();
+    http_caller_->resume_waiting_calls();
     // Every plugin that adds executors has started: a plan naming an unknown one is a config error.
     const auto known = orchestrator_->executor_names();
     for (const auto& [spec, steps] : orchestrator_->config().plans)
@@ -99,6 +112,7 @@ public:
 
 private:
   std::shared_ptr<Orchestrator> orchestrator_;
+  std::unique_ptr<HttpCaller> http_caller_;
 };
 
 } // namespace tmfd::ordering
