@@ -318,7 +318,10 @@ void CallbackReceiver::serve(std::shared_ptr<Connection> c) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(answer.status), 11};
     res.set(bhttp::field::server, "tmfd-test-callback-receiver");
     if (!answer.location.empty()) res.set(bhttp::field::location, answer.location);
-    if (answer.status >= 300) {
+    if (!answer.body.empty()) {
+      res.set(bhttp::field::content_type, "application/json");
+      res.body() = answer.body;
+    } else if (answer.status >= 300) {
       res.set(bhttp::field::content_type, "application/json");
       res.body() = "{\"status\":" + std::to_string(answer.status) + "}";
     }

@@ -66,12 +66,14 @@ struct Answer {
   std::chrono::milliseconds delay{0};  // wait this long before answering (or closing)
   bool close = false;                  // close the connection without answering
   std::string location;                // a Location header (for 3xx answers)
+  std::string body;                    // a JSON body to answer with (default: none below 300)
 
-  static Answer ok(int status = 204) { return Answer{status, {}, false, {}}; }
-  static Answer fail(int status = 500) { return Answer{status, {}, false, {}}; }
-  static Answer slow(std::chrono::milliseconds d, int status = 204) { return Answer{status, d, false, {}}; }
-  static Answer hang_up() { return Answer{0, {}, true, {}}; }
-  static Answer redirect(std::string to, int status = 307) { return Answer{status, {}, false, std::move(to)}; }
+  static Answer ok(int status = 204) { return Answer{status, {}, false, {}, {}}; }
+  static Answer fail(int status = 500) { return Answer{status, {}, false, {}, {}}; }
+  static Answer slow(std::chrono::milliseconds d, int status = 204) { return Answer{status, d, false, {}, {}}; }
+  static Answer hang_up() { return Answer{0, {}, true, {}, {}}; }
+  static Answer redirect(std::string to, int status = 307) { return Answer{status, {}, false, std::move(to), {}}; }
+  static Answer json(std::string body, int status = 200) { return Answer{status, {}, false, {}, std::move(body)}; }
 };
 
 class CallbackReceiver {

@@ -1,0 +1,222 @@
+#include "decompose.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <tmfd/error.hpp>
+#include <tmfd/ids.hpp>
+
+#include "json_fields.hpp"
+#include "order_paths.hpp"
+
+namespace tmfd::ordering {
+
+namespace {
+
+json::object spec_reference(const json::object& spec) {
+  json::object ref{{"id", text_at(spec, "id")}};
+  for (const char* key : {"href", "name", "version"})
+    if (auto v = text_at(spec, key); !v.empty()) ref[key] = v;
+  return ref;
+}
+
+bool is_dependency(const std::string& relationship_type) {
+  return relationship_type == "dependsOn" || relationship_type == "reliesOn" || relationship_type == "requires" ||
+         relationship_type == "dependency";
+}
+
+class Decomposer {
+public:
+  Decomposer(const catalog::CatalogQuery& catalog, const FulfilmentConfig& config, UnitOfWork& work, std::string now)
+      : catalog_(catalog), config_(config), work_(work), now_(std::move(now)) {}
+
+  Plan run(const json::object& order) {
+    plan_.id = text_at(order, "id");
+    plan_.customer = customer_of(order);
+    if (const auto* items = array_at(order, "productOrderItem"))
+      for (const auto& item : *items) add_product_item(item.get_object(), "");
+    return std::move(plan_);
+  }
+
+private:
+  void add_product_item(const json::object& item, const std::string& parent) {
+    ProductItem p;
+    p.id = text_at(item, "id");
+    p.action = text_at(item, "action");
+    p.parent = parent;
+    if (const auto* rels = array_at(item, "productOrderItemRelationship"))
+      for (const auto& r : *rels)
+        if (r.is_object() && is_dependency(text_at(r.get_object(), "relationshipType")))
+          p.after.push_back(text_at(r.get_object(), "id"));
+    if (const auto* offering = object_at(item, "productOffering")) p.offering = spec_reference(*offering);
+    if (const auto* product = object_at(item, "product")) p.product_id = text_at(*product, "id");
+    const std::size_t index = plan_.product_items.size();
+    plan_.product_items.push_back(p);
+
+    if (p.action == "noChange") return;
+    if (p.action == "add") {
+      auto resolved = catalog_.resolve_sellable_offering(text_at(p.offering, "id"), now_);
+      plan_.product_items[index].offering = spec_reference(resolved.offering);
+      if (resolved.product_specification)
+        plan_.product_items[index].specification = spec_reference(*resolved.product_specification);
+      if (!resolved.bundled.empty()) {
+        add_bundle_parts(item, resolved, p.id);
+        return;
+      }
+      add_services_of(resolved, index);
+      return;
+    }
+    add_existing_product(index);
+  }
+
+  // A bundle's parts: the items the client nested in it, or one per bundled offering.
+  void add_bundle_parts(const json::object& item, const catalog::ResolvedOffering& resolved, const std::string& id) {
+    if (const auto* nested = array_at(item, "productOrderItem"); nested && !nested->empty()) {
+      for (const auto& part : *nested) add_product_item(part.get_object(), id);
+      return;
+    }
+    int n = 0;
+    for (const auto& part : resolved.bundled) {
+      json::object child{{"id", id + "." + std::to_string(++n)}, {"action", "add"},
+                         {"productOffering", spec_reference(part.offering)}};
+      add_product_item(child, id);
+    }
+  }
+
+  void add_services_of(const catalog::ResolvedOffering& resolved, std::size_t product_index) {
+    std::set<std::string> customer_facing;
+    if (resolved.product_specification)
+      if (const auto* refs = array_at(*resolved.product_specification, "serviceSpecification"))
+        for (const auto& r : *refs) customer_facing.insert(text_at(r.get_object(), "id"));
+    std::map<std::string, std::string> item_of_spec;
+    const std::string product_item = plan_.product_items[product_index].id;
+    for (const auto& spec : resolved.service_specifications) {
+      ServiceItem s;
+      s.id = std::to_string(plan_.service_items.size() + 1);
+      s.product_item = product_item;
+      s.action = "add";
+      s.specification = spec_reference(spec);
+      s.customer_facing = customer_facing.contains(text_at(spec, "id"));
+      item_of_spec[text_at(spec, "id")] = s.id;
+      plan_.service_items.push_back(s);
+      plan_.product_items[product_index].service_items.push_back(s.id);
+    }
+    // Dependencies and resources, now that every service of the product has its item.
+    for (const auto& spec : resolved.service_specifications) {
+      auto& s = *plan_.service_item(item_of_spec[text_at(spec, "id")]);
+      if (const auto* rels = array_at(spec, "serviceSpecRelationship"))
+        for (const auto& r : *rels)
+          if (auto it = item_of_spec.find(text_at(r.get_object(), "id")); it != item_of_spec.end())
+            s.after.push_back(it->second);
+      if (const auto* refs = array_at(spec, "resourceSpecification"))
+        for (const auto& r : *refs) {
+          const auto resource_spec = catalog_.resource_specification(text_at(r.get_object(), "id"));
+          add_resource_item(s.id, "add", resource_spec ? spec_reference(*resource_spec) : spec_reference(r.get_object()), "");
+        }
+      add_steps(text_at(spec, "id"), "add", service_owner(s.id));
+    }
+  }
+
+  // modify, delete, suspend, resume: what the product in inventory is made of.
+  void add_existing_product(std::size_t product_index) {
+    auto& p = plan_.product_items[product_index];
+    const auto stored = work_.get(kProducts, p.product_id);
+    if (!stored) throw ApiError(422, "UNKNOWN_PRODUCT", "Unknown product", "product '" + p.product_id + "' is not in inventory");
+    const auto product = parse_object(stored->body);
+    if (const auto* offering = object_at(product, "productOffering"); offering && p.offering.empty())
+      p.offering = spec_reference(*offering);
+    if (const auto* spec = object_at(product, "productSpecification")) p.specification = spec_reference(*spec);
+    const std::string product_item = p.id, action = p.action;
+    std::vector<std::string> service_ids;
+    if (const auto* refs = array_at(product, "realizingService"))
+      for (const auto& r : *refs) service_ids.push_back(text_at(r.get_object(), "id"));
+    // The supporting services of the realizing ones, each once.
+    for (std::size_t i = 0; i < service_ids.size(); ++i) {
+      const auto service = work_.get(kServices, service_ids[i]);
+      if (!service) continue;
+      const auto body = parse_object(service->body);
+      ServiceItem s;
+      s.id = std::to_string(plan_.service_items.size() + 1);
+      s.product_item = product_item;
+      s.action = action;
+      s.service_id = service_ids[i];
+      s.customer_facing = i < (array_at(product, "realizingService") ? array_at(product, "realizingService")->size() : 0);
+      if (const auto* spec = object_at(body, "serviceSpecification")) s.specification = spec_reference(*spec);
+      plan_.service_items.push_back(s);
+      plan_.product_items[product_index].service_items.push_back(s.id);
+      if (const auto* supporting = array_at(body, "supportingService"))
+        for (const auto& r : *supporting)
+          if (auto id = text_at(r.get_object(), "id"); std::find(service_ids.begin(), service_ids.end(), id) == service_ids.end())
+            service_ids.push_back(id);
+      if (const auto* resources = array_at(body, "supportingResource"))
+        for (const auto& r : *resources) {
+          const auto resource = work_.get(kResources, text_at(r.get_object(), "id"));
+          if (!resource) continue;
+          const auto rbody = parse_object(resource->body);
+          const auto* spec = object_at(rbody, "resourceSpecification");
+          add_resource_item(s.id, action, spec ? spec_reference(*spec) : json::object(), text_at(r.get_object(), "id"));
+        }
+      add_steps(text_at(s.specification, "id"), action, service_owner(s.id));
+    }
+  }
+
+  void add_resource_item(const std::string& service_item, const std::string& action, json::object spec,
+                         const std::string& resource_id) {
+    ResourceItem r;
+    r.id = std::to_string(plan_.resource_items.size() + 1);
+    r.service_item = service_item;
+    r.action = action;
+    r.specification = std::move(spec);
+    r.resource_id = resource_id;
+    plan_.resource_items.push_back(r);
+    plan_.service_item(service_item)->resource_items.push_back(r.id);
+    add_steps(text_at(plan_.resource_items.back().specification, "id"), action, resource_owner(r.id));
+  }
+
+  // The configured steps of `spec_id` for `action`, owned by `owner` (resource_owner or service_owner).
+  void add_steps(const std::string& spec_id, const std::string& action, const std::string& owner) {
+    auto plan = config_.plans.find(spec_id);
+    if (plan == config_.plans.end()) return;
+    std::map<std::string, std::string> id_of_name;
+    for (const auto& t : plan->second) {
+      if (std::find(t.actions.begin(), t.actions.end(), action) == t.actions.end()) continue;
+      Step s;
+      s.id = new_uuid();
+      s.name = t.name;
+      s.executor = t.executor;
+      s.parameters = t.parameters;
+      s.owner = owner;
+      s.max_attempts = t.max_attempts;
+      s.first_retry_ms = t.first_retry_ms;
+      s.point_of_no_return = t.point_of_no_return;
+      s.hold_on_failure = t.hold_on_failure;
+      for (const auto& before : t.after)
+        if (auto it = id_of_name.find(before); it != id_of_name.end()) s.after.push_back(it->second);
+      id_of_name[t.name] = s.id;
+      plan_.steps.push_back(std::move(s));
+    }
+  }
+
+  const catalog::CatalogQuery& catalog_;
+  const FulfilmentConfig& config_;
+  UnitOfWork& work_;
+  std::string now_;
+  Plan plan_;
+};
+
+} // namespace
+
+json::value customer_of(const json::object& order) {
+  const auto* parties = array_at(order, "relatedParty");
+  if (!parties || parties->empty()) return nullptr;
+  for (const auto& p : *parties)
+    if (p.is_object() && text_at(p.get_object(), "role") == "customer") return p;
+  return parties->front();
+}
+
+Plan decompose(const json::object& order, const catalog::CatalogQuery& catalog, const FulfilmentConfig& config,
+               UnitOfWork& work, const std::string& now) {
+  return Decomposer(catalog, config, work, now).run(order);
+}
+
+} // namespace tmfd::ordering

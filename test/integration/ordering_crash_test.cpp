@@ -1,0 +1,120 @@
+// kill -9 of the real binary while product orders are placed and fulfilled: after the restart,
+// every order the server acknowledged (201) reaches a final state and completes, no pool value
+// is allocated twice, and the inventory holds exactly what the completed orders made.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "http_helpers.hpp"
+#include "json_helpers.hpp"
+#include "ordering_support.hpp"
+#include "timing.hpp"
+
+using namespace tmfd::test;
+using namespace tmfd::test::ordering;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Products each demo offering makes (a bundle: its two parts and itself).
+const std::map<std::string, std::size_t> kProductsPerOffering = {
+    {"po-fibre-1g", 1}, {"po-mobile-unlimited", 1}, {"po-home-bundle", 3}};
+
+// The demo plans, with a durable one-second wait on the router so that orders are in flight
+// (waiting on a timer) when the process dies.
+std::string crash_plans() {
+  std::string yaml = demo_ordering_yaml("10.20.0.0/20");
+  const std::string router = "assign-router: {executor: generate, characteristic: serialNumber, pattern: \"CPE-{random}\"}\n";
+  yaml.replace(yaml.find(router), router.size(),
+               router + "          settle-router: {executor: wait, seconds: 1, after: [assign-router]}\n");
+  return yaml;
+}
+
+} // namespace
+
+TEST_CASE("kill -9 mid-load: every acknowledged order completes after the restart, nothing allocated twice",
+          "[ordering][durability]") {
+  TmfdProcess p(ordering_options(crash_plans()));
+  json::object customer;
+  {
+    HttpClient c(p.port());
+    customer = new_customer(c);
+  }
+  std::mutex mutex;
+  std::map<std::string, std::string> acknowledged;  // order id -> offering
+  std::atomic<bool> stop{false};
+  auto client = [&](int seed) {
+    const char* offerings[] = {"po-fibre-1g", "po-mobile-unlimited", "po-home-bundle"};
+    try {
+      HttpClient c(p.port());
+      for (int i = seed; !stop; ++i) {
+        const char* offering = offerings[i % 3];
+        auto r = post_json(c, kProductOrders, order_of(customer, {offering}));
+        if (r.status != 201) break;  // the process died under this request
+        std::lock_guard lock(mutex);
+        acknowledged[id_of(r)] = offering;
+      }
+    } catch (const std::exception&) {
+      // The connection broke when the process was killed: what was answered before counts.
+    }
+  };
+  std::thread a(client, 0), b(client, 1);
+  // Let orders pile up, some completed, some waiting on their timer, some being placed.
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return acknowledged.size() >= 60;
+  }, 30s));
+  {
+    // Some orders are in flight (waiting on their timer) at the moment of the kill.
+    HttpClient probe(p.port());
+    CHECK(total_count(probe, kProductOrders, "state=inProgress") > 0);
+  }
+  ::kill(p.pid(), SIGKILL);
+  stop = true;
+  a.join();
+  b.join();
+  p.restart();
+  HttpClient c(p.port());
+
+  // Every acknowledged order completes.
+  for (const auto& [id, offering] : acknowledged) {
+    INFO("order " << id << " (" << offering << ")");
+    CHECK(wait_for_state(c, id, "completed", 30s));
+  }
+  // Orders whose answer was lost with the process may exist: they complete too.
+  REQUIRE(eventually([&] { return total_count(c, kProductOrders, "state=completed") == total_count(c, kProductOrders); }, 30s));
+  const std::size_t orders = total_count(c, kProductOrders);
+  CHECK(orders >= acknowledged.size());
+
+  // The inventory holds what the completed orders made, once each.
+  std::size_t expected_products = 0;
+  for (const auto& o : as_array(c.get(kProductOrders + "?fields=productOrderItem&limit=1000"))) {
+    const auto offering = str(o.at("productOrderItem").as_array()[0].at("productOffering").as_object(), "id");
+    expected_products += kProductsPerOffering.at(offering);
+    const auto id = str(o.as_object(), "id");
+    CHECK(total_count(c, kProducts, "productOrderItem.productOrderId=" + url_encode(id)) == kProductsPerOffering.at(offering));
+  }
+  CHECK(total_count(c, kProducts) == expected_products);
+  // No address or number twice, and every one recorded as allocated.
+  std::set<std::string> values;
+  std::size_t allocated = 0;
+  for (const auto& r : as_array(c.get(kResources + "?fields=resourceCharacteristic&limit=10000"))) {
+    for (const char* name : {"ipAddress", "msisdn"}) {
+      auto v = characteristic(r.as_object(), "resourceCharacteristic", name);
+      if (!v.is_string()) continue;
+      ++allocated;
+      CHECK(values.insert(std::string(v.as_string())).second);
+    }
+  }
+  CHECK(allocated == values.size());
+  CHECK(total_count(c, "/admin/ordering/allocation") == allocated);
+  // Each order has one process flow, and every task flow finished.
+  CHECK(total_count(c, kProcessFlows) == orders);
+  CHECK(total_count(c, kProcessFlows, "state=completed") == orders);
+}
