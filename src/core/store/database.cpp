@@ -13,6 +13,7 @@
 #include <tmfd/log.hpp>
 
 #include "observability/metrics.hpp"
+#include "store/history_log.hpp"
 #include "store/json_match.hpp"
 
 namespace tmfd::store {
@@ -110,6 +111,7 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
       " module TEXT NOT NULL, version INTEGER NOT NULL,"
       " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
       " PRIMARY KEY(module, version))");
+  history::ensure_table(writer_);
 }
 
 Database::~Database() {
