@@ -355,3 +355,16 @@ TEST_CASE("history: with history.enabled false nothing is recorded and the reads
   CHECK(c.get("/admin/history" + kIndividuals + "/" + id).status == 404);
   CHECK(c.get(kIndividuals + "/" + id).status == 200);
 }
+
+TEST_CASE("audit: an import (the demo catalog, loaded in process at start) is recorded entry by entry", "[audit][catalog]") {
+  TmfdOptions o;
+  o.extra_yaml = "  catalog:\n    enabled: true\n    demo_catalog: " TMFD_SOURCE_DIR "/config/demo-catalog.json\n";
+  TmfdProcess p(o);
+  HttpClient c(p.port());
+  const std::string offerings = "/tmf-api/productCatalogManagement/v4/productOffering";
+  const auto imported = total_count(c, "/admin/audit", "correlationId=demo-catalog");
+  CHECK(imported > 0);
+  CHECK(total_count(c, "/admin/audit", "correlationId=demo-catalog&operation=create") == imported);
+  CHECK(total_count(c, "/admin/audit", "correlationId=demo-catalog&resource.collection=" + url_encode(offerings)) ==
+        total_count(c, offerings));
+}

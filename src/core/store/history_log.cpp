@@ -17,9 +17,10 @@ void ensure_table(Connection& writer) {
       " version INTEGER NOT NULL, operation TEXT NOT NULL, internal INTEGER NOT NULL, body TEXT,"
       " superseded_at INTEGER)");
   // One index on the write path: finds a resource's versions, and its current one (superseded_at
-  // NULL sorts first) when the next change supersedes it.
-  writer.exec(
-      "CREATE INDEX IF NOT EXISTS tmfd_history_resource ON tmfd_history(collection, resource_id, superseded_at)");
+  // NULL sorts first) when the next change supersedes it. Keyed by id alone (ids are unique
+  // within a collection and practically across them; queries also check the collection): a
+  // shorter key than (collection, id) makes every creation's index insert cheaper.
+  writer.exec("CREATE INDEX IF NOT EXISTS tmfd_history_resource ON tmfd_history(resource_id, superseded_at)");
   // Only superseded rows are in it, and they are only set by updates and deletes: creations do
   // not touch it.
   writer.exec(
