@@ -4,7 +4,9 @@
 // a refused or rolled-back one never does. It serves two readers:
 // - data history: the version of a resource valid at a given time, and its list of versions;
 // - the audit log: who changed what, when, under which correlation id (the JSON Patch of an
-//   entry is computed when it is read, from the version before it, so the writer pays one insert).
+//   entry is computed when it is read, from the version before it).
+// The writer pays one small insert per creation: the current version's body is the resource
+// table's row, and is copied here only when a later change supersedes it.
 #include <cstdint>
 #include <optional>
 #include <string>
