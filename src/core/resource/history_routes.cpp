@@ -125,7 +125,7 @@ void Engine::handle_get_as_of(const Kind& k, http::Request& req, std::string res
   auto q = parse_list_query(rest_query);
   if (!q.filters.empty() || !q.sort.empty() || q.offset || q.limit)
     throw ApiError::bad_request("only 'fields' and 'asOf' apply when reading one resource");
-  auto found = store::history::version_at(db_.reader(), k.collection_path, id, at);
+  auto found = store::history::version_at(db_.reader(), k.table.name, k.collection_path, id, at);
   if (found) fill_current_body(*this, *found);
   if (!found || !found->body)
     throw ApiError::not_found(k.kind.type + " '" + id + "' did not exist at " + iso_ms(at) +
@@ -151,7 +151,7 @@ void Engine::register_history_route(const Kind& k) {
         const std::string id(req.param("id"));
         std::size_t total = 0;
         auto& reader = db_.reader();
-        auto rows = store::history::versions(reader, kp->collection_path, id, q.offset, page_limit(q, options_), total);
+        auto rows = store::history::versions(reader, kp->table.name, kp->collection_path, id, q.offset, page_limit(q, options_), total);
         if (total == 0) throw ApiError::not_found("no history of " + kp->kind.type + " '" + id + "'");
         json::array out;
         for (auto& e : rows) {

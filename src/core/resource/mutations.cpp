@@ -144,8 +144,7 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         if (store::rows::read(txn, k.table, id)) throw ApiError::conflict(k.kind.type + " '" + id + "' already exists");
         auto text = json::serialize(resource);
         check_size(k, text);
-        store::rows::insert(txn, k.table, id, text);
-        session.record_change(k, id, &resource, nullptr, 1, "create");
+        store::rows::insert(txn, k.table, id, text, session.record_change(k, id, &resource, nullptr, 1, "create"));
         if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, session.context()));
         if (k.hooks.events_on_create)
           for (auto& extra : k.hooks.events_on_create(resource, session.context())) txn.emit(std::move(extra));

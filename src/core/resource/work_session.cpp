@@ -221,8 +221,7 @@ void WorkSession::insert_checked(const Engine::Kind& k, const json::object& reso
                                  Event* prepared_event) {
   const std::string id(resource.at("id").get_string());
   if (k.hooks.check_in_transaction) k.hooks.check_in_transaction(resource, nullptr, *this);
-  store::rows::insert(txn_, k.table, id, text);
-  record_change(k, id, &resource, nullptr, 1, "create");
+  store::rows::insert(txn_, k.table, id, text, record_change(k, id, &resource, nullptr, 1, "create"));
   if (prepared_event) txn_.emit(std::move(*prepared_event));
   else if (!k.kind.events.create.empty()) txn_.emit(make_event(k.kind, k.kind.events.create, text, id, context_));
   if (k.hooks.events_on_create)
@@ -262,8 +261,8 @@ WorkSession::Patched WorkSession::patch_checked(const Engine::Kind& k, const std
   if (!kind.last_update_field.empty()) after[kind.last_update_field] = now_iso8601();
   Patched out{json::serialize(after), current.version + 1, true};
   engine_.check_size(k, out.body);
-  store::rows::update(txn_, k.table, id, out.body, out.version);
-  record_change(k, id, &after, &current.body, out.version, "update");
+  store::rows::update(txn_, k.table, id, out.body, out.version,
+                      record_change(k, id, &after, &current.body, out.version, "update"));
   if (others_changed && !kind.events.attribute_value_change.empty())
     txn_.emit(make_event(kind, kind.events.attribute_value_change, out.body, id, context_));
   if (state_changed && !kind.events.state_change.empty())
@@ -275,13 +274,13 @@ StoredResource WorkSession::remove_checked(const Engine::Kind& k, const std::str
                                            const std::optional<std::string>& if_match) {
   auto current = read_for_change(txn_, k, id, if_match);
   if (k.hooks.before_delete) k.hooks.before_delete(parse_object(current.body), *this);
-  store::rows::remove(txn_, k.table, id);
   if (engine_.options_.record_history) {
     std::string type = k.kind.type;
     if (auto before = json::parse(current.body); before.is_object())
       if (auto* t = before.as_object().if_contains("@type"); t && t->is_string()) type = t->get_string();
     record_change(k, id, nullptr, &current.body, current.version, "delete", type);
   }
+  store::rows::remove(txn_, k.table, id);
   if (!k.kind.events.remove.empty()) txn_.emit(make_event(k.kind, k.kind.events.remove, current.body, id, context_));
   return current;
 }
@@ -302,10 +301,11 @@ std::int64_t change_time_ms(const ResourceKind& kind, const json::object* resour
 
 } // namespace
 
-void WorkSession::record_change(const Engine::Kind& k, const std::string& id, const json::object* resource,
-                                const std::string* previous, std::int64_t version, std::string_view operation,
-                                std::string_view type) {
-  if (!engine_.options_.record_history) return;
+std::optional<std::int64_t> WorkSession::record_change(const Engine::Kind& k, const std::string& id,
+                                                       const json::object* resource, const std::string* previous,
+                                                       std::int64_t version, std::string_view operation,
+                                                       std::string_view type) {
+  if (!engine_.options_.record_history) return std::nullopt;
   store::history::Change c;
   c.at_ms = change_time_ms(k.kind, resource);
   c.principal = context_.principal.subject;
@@ -322,7 +322,8 @@ void WorkSession::record_change(const Engine::Kind& k, const std::string& id, co
   c.deletion = resource == nullptr;
   c.internal = k.kind.exposure != Exposure::Rest;
   c.previous_body = previous;
-  store::history::record(txn_, c);
+  if (previous) c.superseded_seq = store::rows::history_seq(txn_, k.table, id);
+  return store::history::record(txn_, c);
 }
 
 } // namespace resource

@@ -60,8 +60,9 @@ public:
 
   // Records a change in the history (and audit) table, in the current transaction: `resource`
   // is the resource after it (null for a delete, then `type` names it), `previous` its body
-  // before (null for a creation).
-  void record_change(const Engine::Kind& k, const std::string& id, const json::object* resource,
+  // before (null for a creation). Runs before the resource row is written (an update or delete
+  // reads the row's hseq); returns the seq the row keeps as hseq, absent with history off.
+  std::optional<std::int64_t> record_change(const Engine::Kind& k, const std::string& id, const json::object* resource,
                      const std::string* previous, std::int64_t version, std::string_view operation,
                      std::string_view type = {});
 

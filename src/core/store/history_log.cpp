@@ -16,31 +16,30 @@ void ensure_table(Connection& writer) {
       " api TEXT NOT NULL, collection TEXT NOT NULL, resource_id TEXT NOT NULL, type TEXT NOT NULL,"
       " version INTEGER NOT NULL, operation TEXT NOT NULL, internal INTEGER NOT NULL, body TEXT,"
       " superseded_at INTEGER)");
-  // One index on the write path: finds a resource's versions, and its current one (superseded_at
-  // NULL sorts first) when the next change supersedes it. Keyed by id alone (ids are unique
-  // within a collection and practically across them; queries also check the collection): a
-  // shorter key than (collection, id) makes every creation's index insert cheaper.
-  writer.exec("CREATE INDEX IF NOT EXISTS tmfd_history_resource ON tmfd_history(resource_id, superseded_at)");
-  // Only superseded rows are in it, and they are only set by updates and deletes: creations do
-  // not touch it.
+  // Superseded versions and deletes, by resource: a resource's history, the version before an
+  // entry. Live versions are not in it (the resource row's hseq names them), so a creation
+  // writes no index entry at all; its row enters the index when a later change supersedes it.
+  writer.exec(
+      "CREATE INDEX IF NOT EXISTS tmfd_history_past ON tmfd_history(resource_id, seq)"
+      " WHERE superseded_at IS NOT NULL");
+  // What retention prunes, oldest first; also only superseded rows.
   writer.exec(
       "CREATE INDEX IF NOT EXISTS tmfd_history_superseded ON tmfd_history(superseded_at)"
       " WHERE superseded_at IS NOT NULL");
 }
 
-void record(WriteTxn& txn, const Change& c) {
+std::int64_t record(WriteTxn& txn, const Change& c) {
   auto& conn = txn.connection();
-  if (!c.creation) {
+  if (c.superseded_seq) {
     // The version this change replaces keeps its body from now on (until now the resource table
     // held it): a creation, the common write, costs one small row and no copy of the resource.
-    static const std::string supersede =
-        "UPDATE tmfd_history SET superseded_at=?, body=? WHERE collection=? AND resource_id=? AND superseded_at IS NULL";
+    static const std::string supersede = "UPDATE tmfd_history SET superseded_at=?, body=? WHERE seq=?";
     auto& st = conn.prepare(supersede);
     StatementUse use(st);
     st.bind(1, c.at_ms);
     if (c.previous_body) st.bind(2, std::string_view(*c.previous_body));
     else st.bind_null(2);
-    st.bind(3, c.collection).bind(4, c.resource_id);
+    st.bind(3, *c.superseded_seq);
     st.step();
   }
   static const std::string insert =
@@ -56,6 +55,7 @@ void record(WriteTxn& txn, const Change& c) {
   if (c.deletion) st.bind(11, c.at_ms);
   else st.bind_null(11);
   st.step();
+  return sqlite3_last_insert_rowid(conn.raw());
 }
 
 namespace {
@@ -128,33 +128,39 @@ Bind bind_value(const Column& col, const std::string& path, const std::string& v
 
 } // namespace
 
-std::optional<Entry> version_at(Connection& reader, std::string_view collection, std::string_view id,
-                                std::int64_t at_ms) {
-  static const std::string sql = std::string("SELECT ") + kColumns +
-                                 " FROM tmfd_history WHERE collection=? AND resource_id=? AND at<=?"
-                                 " ORDER BY seq DESC LIMIT 1";
-  auto& st = reader.prepare(sql);
+namespace {
+
+// The rows of one resource: its past versions (partial index) and its current one (named by the
+// resource row's hseq), as one sub-query to select from.
+std::string resource_rows(const std::string& table) {
+  return std::string("SELECT ") + kColumns +
+         " FROM tmfd_history WHERE resource_id=?1 AND collection=?2 AND superseded_at IS NOT NULL"
+         " UNION ALL SELECT " + kColumns + " FROM tmfd_history WHERE seq=(SELECT hseq FROM \"" + table +
+         "\" WHERE id=?1) AND collection=?2 AND superseded_at IS NULL";
+}
+
+} // namespace
+
+std::optional<Entry> version_at(Connection& reader, const std::string& table, std::string_view collection,
+                                std::string_view id, std::int64_t at_ms) {
+  auto& st = reader.prepare("SELECT * FROM (" + resource_rows(table) + ") WHERE at<=?3 ORDER BY 1 DESC LIMIT 1");
   StatementUse use(st);
-  st.bind(1, collection).bind(2, id).bind(3, at_ms);
+  st.bind(1, id).bind(2, collection).bind(3, at_ms);
   if (!st.step()) return std::nullopt;
   return read_entry(st);
 }
 
-std::vector<Entry> versions(Connection& reader, std::string_view collection, std::string_view id,
-                            std::size_t offset, std::size_t limit, std::size_t& total) {
+std::vector<Entry> versions(Connection& reader, const std::string& table, std::string_view collection,
+                            std::string_view id, std::size_t offset, std::size_t limit, std::size_t& total) {
   {
-    static const std::string count = "SELECT count(*) FROM tmfd_history WHERE collection=? AND resource_id=?";
-    auto& st = reader.prepare(count);
+    auto& st = reader.prepare("SELECT count(*) FROM (" + resource_rows(table) + ")");
     StatementUse use(st);
-    st.bind(1, collection).bind(2, id);
+    st.bind(1, id).bind(2, collection);
     total = st.step() ? static_cast<std::size_t>(st.column_int(0)) : 0;
   }
-  static const std::string sql = std::string("SELECT ") + kColumns +
-                                 " FROM tmfd_history WHERE collection=? AND resource_id=? ORDER BY seq"
-                                 " LIMIT ? OFFSET ?";
-  auto& st = reader.prepare(sql);
+  auto& st = reader.prepare("SELECT * FROM (" + resource_rows(table) + ") ORDER BY 1 LIMIT ?3 OFFSET ?4");
   StatementUse use(st);
-  st.bind(1, collection).bind(2, id).bind(3, static_cast<std::int64_t>(limit)).bind(4, static_cast<std::int64_t>(offset));
+  st.bind(1, id).bind(2, collection).bind(3, static_cast<std::int64_t>(limit)).bind(4, static_cast<std::int64_t>(offset));
   std::vector<Entry> out;
   while (st.step()) out.push_back(read_entry(st));
   return out;
@@ -212,10 +218,11 @@ std::vector<Entry> entries(Connection& reader, const query::ListQuery& q, std::s
 std::optional<std::string> body_before(Connection& reader, std::string_view collection, std::string_view id,
                                        std::int64_t seq) {
   static const std::string sql =
-      "SELECT body FROM tmfd_history WHERE collection=? AND resource_id=? AND seq<? ORDER BY seq DESC LIMIT 1";
+      "SELECT body FROM tmfd_history WHERE resource_id=? AND collection=? AND superseded_at IS NOT NULL AND seq<?"
+      " ORDER BY seq DESC LIMIT 1";
   auto& st = reader.prepare(sql);
   StatementUse use(st);
-  st.bind(1, collection).bind(2, id).bind(3, seq);
+  st.bind(1, id).bind(2, collection).bind(3, seq);
   if (!st.step() || st.column_is_null(0)) return std::nullopt;
   return std::string(st.column_text(0));
 }

@@ -38,6 +38,9 @@ struct Change {
   // The resource before the change (null for a creation): the version this change supersedes
   // gets it. The current version's body is not copied: it is the resource table's row.
   const std::string* previous_body = nullptr;
+  // The seq of the version this change supersedes (the resource row's hseq); absent for a
+  // creation, or when that version was not recorded (history was off).
+  std::optional<std::int64_t> superseded_seq;
   bool deletion = false;
 };
 
@@ -57,19 +60,21 @@ struct Entry {
 // Creates the table and its indexes (idempotent). On the writer connection, before writes.
 void ensure_table(Connection& writer);
 
-// Writes one change in the current transaction. An update or delete also marks the version it
-// replaces as superseded (what retention prunes).
-void record(WriteTxn& txn, const Change& change);
+// Writes one change in the current transaction and returns its seq (the resource row's new
+// hseq). An update or delete also marks the version it replaces as superseded (what retention
+// prunes) and gives it its body.
+std::int64_t record(WriteTxn& txn, const Change& change);
 
 // The version of a resource valid at `at_ms`: the last change at or before it. Absent when the
 // resource did not exist yet (or the history of then is pruned). A deletion when it was deleted
 // then (no body, not current).
-std::optional<Entry> version_at(Connection& reader, std::string_view collection, std::string_view id,
-                                std::int64_t at_ms);
+// `table`: the kind's resource table, whose hseq names the current version.
+std::optional<Entry> version_at(Connection& reader, const std::string& table, std::string_view collection,
+                                std::string_view id, std::int64_t at_ms);
 
 // The recorded changes of one resource, oldest first.
-std::vector<Entry> versions(Connection& reader, std::string_view collection, std::string_view id,
-                            std::size_t offset, std::size_t limit, std::size_t& total);
+std::vector<Entry> versions(Connection& reader, const std::string& table, std::string_view collection,
+                            std::string_view id, std::size_t offset, std::size_t limit, std::size_t& total);
 
 // The audit log: changes matching the query's filters, in seq order (or reverse with sort=-seq
 // / -at). Filters name entry fields: seq, at, principal, correlationId, operation, resource.api,
