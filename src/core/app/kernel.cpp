@@ -29,6 +29,8 @@
 #include "observability/metrics.hpp"
 #include "reaction/reaction_service.hpp"
 #include "resource/engine.hpp"
+#include "resource/history_routes.hpp"
+#include "store/history_pruner.hpp"
 #include "store/database.hpp"
 
 namespace tmfd::app {
@@ -87,6 +89,7 @@ struct Kernel::Parts {
   std::unique_ptr<resource::Engine> engine;
   std::unique_ptr<delivery::DeliveryService> delivery;
   std::unique_ptr<reaction::ReactionService> reactions;
+  std::unique_ptr<store::HistoryPruner> history_pruner;
   http::FilterChain filters;            // modules add to it while they start; the front seals it
   std::unique_ptr<http::Front> front;   // built at the end of start()
   ServiceRegistry services;
@@ -123,6 +126,7 @@ struct Kernel::Parts {
   // import job, say) finishes and records its outcome; then the writer commits what is queued,
   // and the bus delivers what was committed.
   void shutdown_store() {
+    history_pruner->stop();  // its jobs need the writer
     reactions->stop();  // handlers belong to modules: they stop before them
     if (delivery_running) delivery->stop();
     delivery_running = false;
@@ -145,6 +149,8 @@ Kernel::Kernel(const Settings& settings, std::vector<KernelModule> modules) : p_
   p.router = std::make_unique<http::Router>(p.metrics);
   p.engine = std::make_unique<resource::Engine>(*p.db, *p.router, settings.engine);
   add_builtin_routes(*p.router, p.metrics, *p.db, p.health_checks);
+  resource::add_audit_routes(*p.router, *p.engine, *p.db, p.settings.engine);
+  p.history_pruner = std::make_unique<store::HistoryPruner>(*p.db, settings.history);
   try {
     p.delivery = std::make_unique<delivery::DeliveryService>(*p.db, settings.delivery, *p.router, p.metrics,
                                                              settings.engine.public_base_url);
@@ -200,6 +206,7 @@ void Kernel::start() {
     p.delivery->committed(last);
   });
   p.writer_running = true;
+  p.history_pruner->start();
   try {
     p.delivery_running = true;
     p.delivery->start();

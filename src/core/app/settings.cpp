@@ -115,6 +115,13 @@ Settings read_settings(const json::object& root) {
   s.engine.max_page_size = static_cast<std::size_t>(integer(resources, "max_page_size", 1000));
   s.engine.max_resource_bytes = static_cast<std::size_t>(integer(resources, "max_resource_bytes", 1 << 20));
 
+  const auto& history = section(root, "history");
+  s.history.enabled = flag(history, "enabled", true);
+  s.history.retention = std::chrono::seconds(integer(history, "retention_seconds", 0));
+  s.history.prune_interval = std::chrono::milliseconds(integer(history, "prune_interval_ms", 60000));
+  s.history.prune_batch = static_cast<std::size_t>(integer(history, "prune_batch", 500));
+  s.engine.record_history = s.history.enabled;
+
   const auto& plugins = section(root, "plugins");
   s.plugin_directory = text(plugins, "directory", "plugins");
   collect_enabled(section(root, "modules"), "modules", s.enabled);

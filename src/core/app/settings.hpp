@@ -14,6 +14,7 @@
 #include "observability/logging.hpp"
 #include "resource/engine.hpp"
 #include "store/database.hpp"
+#include "store/history_pruner.hpp"
 
 namespace tmfd::app {
 
@@ -44,6 +45,7 @@ struct Settings {
   bool access_log = true;
   resource::EngineOptions engine;
   delivery::DeliverySettings delivery;
+  store::HistorySettings history;  // engine.record_history follows history.enabled
   std::string plugin_directory;
   std::vector<EnabledPlugin> enabled;  // in the order of the file
 };

@@ -174,6 +174,16 @@ Field delivery() {
        integer("outbox_retention_seconds", "delivered outbox entries are kept at least this long", 300, 0)});
 }
 
+Field history() {
+  return object(
+      "history", "audit log and data history: every version of every resource, and who changed it",
+      {boolean("enabled", "record every change (audit log, asOf reads, /admin/history)", true),
+       integer("retention_seconds", "versions replaced or deleted longer ago than this are removed; 0: kept forever",
+               0, 0),
+       integer("prune_interval_ms", "how often expired versions are removed", 60000, 10),
+       integer("prune_batch", "versions removed per write (small: requests wait less behind it)", 500, 1, 100000)});
+}
+
 Field plugins() {
   return object("plugins", "adapter plugins: the directory, then one block per plugin",
                 {text("directory", "where tmfd_<name>.so files are looked up", "plugins"),
@@ -192,7 +202,7 @@ Field modules() {
 } // namespace
 
 const Schema& core_schema() {
-  static const Schema schema{server(), storage(), logging(), resources(), delivery(), plugins(), modules()};
+  static const Schema schema{server(), storage(), logging(), resources(), delivery(), history(), plugins(), modules()};
   return schema;
 }
 

@@ -9,6 +9,7 @@
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
+#include "resource/history_routes.hpp"
 #include "resource/http_glue.hpp"
 #include "resource/projection.hpp"
 #include "resource/query.hpp"
@@ -59,6 +60,7 @@ void Engine::add(ResourceKind kind, ResourceHooks hooks) {
   const Exposure exposure = k->kind.exposure;
   if (exposure == Exposure::Rest) register_routes(*k);
   if (exposure == Exposure::AdminReadOnly) register_admin_routes(*k);
+  if (options_.record_history) register_history_route(*k);
   const std::string base = k->kind.base_path;
   const std::string api = k->kind.api;
   kinds_.emplace(path, std::move(k));
@@ -146,6 +148,12 @@ std::optional<StoredResource> Engine::get(const std::string& collection_path, co
   return db_.get(find(collection_path).table, id);
 }
 
+std::optional<StoredResource> Engine::current_version(const std::string& collection_path, const std::string& id) {
+  auto it = kinds_.find(collection_path);
+  if (it == kinds_.end()) return std::nullopt;
+  return db_.get(it->second->table, id);
+}
+
 ListPage Engine::list(const std::string& collection_path, const std::string& query) {
   const Kind& k = find(collection_path);
   auto q = parse_list_query(query);
@@ -177,6 +185,11 @@ void Engine::handle_list(const Kind& k, http::Request& req, http::Reply reply) {
 }
 
 void Engine::handle_get(const Kind& k, http::Request& req, http::Reply reply) {
+  if (!req.query.empty()) {
+    std::string rest = req.query;
+    if (auto as_of = take_query_param(rest, "asOf"))
+      return handle_get_as_of(k, req, std::move(rest), *as_of, std::move(reply));
+  }
   auto id = req.param("id");
   auto found = db_.get(k.table, id);
   if (!found)

@@ -20,6 +20,8 @@ struct EngineOptions {
   std::size_t default_page_size = 100;
   std::size_t max_page_size = 1000;
   std::size_t max_resource_bytes = 1 << 20;  // a stored resource's serialized size, at most
+  // Every change is recorded in tmfd_history (audit log and data history); history.enabled.
+  bool record_history = true;
 };
 
 class Engine final : public Resources {
@@ -45,6 +47,10 @@ public:
   // Called on the writer thread after a commit that scheduled a timer (the timer runner's wake).
   void set_timer_listener(std::function<void()> listener) { timers_changed_ = std::move(listener); }
 
+  // The stored row of a resource; absent when it does not exist or no kind is declared at
+  // `collection_path` (any more).
+  std::optional<StoredResource> current_version(const std::string& collection_path, const std::string& id);
+
   // API base path -> the API names (event domains) of the kinds declared under it.
   std::map<std::string, std::vector<std::string>> apis() const;
   // The collections served under a base path by the engine's own routes, in name order.
@@ -63,6 +69,9 @@ private:
   friend class WorkSession;  // the change primitives of every write path
 
   const Kind& find(const std::string& collection_path) const;
+  // run() for a named action: the audit log records its changes under the action's name.
+  void run_for(RequestContext context, std::string operation, std::function<void(UnitOfWork&)> work,
+               std::function<void(UnitOfWorkResult)> done);
   // The checks and server-set attributes of a new resource that need no stored state.
   // `keep_client_id`: imports may name their own ids so entries can refer to each other.
   json::object prepare_new(const Kind& k, json::object body, bool keep_client_id) const;
@@ -80,6 +89,11 @@ private:
 
   void handle_list(const Kind& k, http::Request& req, http::Reply reply);
   void handle_get(const Kind& k, http::Request& req, http::Reply reply);
+  // GET {collection}/{id}?asOf=: the version valid then, from the history table.
+  void handle_get_as_of(const Kind& k, http::Request& req, std::string rest_query, const std::string& as_of,
+                        http::Reply reply);
+  // GET /admin/history{collection}/{id}: every recorded version of one resource.
+  void register_history_route(const Kind& k);
   void handle_post(const Kind& k, http::Request& req, http::Reply reply);
   void handle_patch(const Kind& k, http::Request& req, http::Reply reply);
   void handle_delete(const Kind& k, http::Request& req, http::Reply reply);

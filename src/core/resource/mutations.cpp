@@ -144,7 +144,7 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         if (store::rows::read(txn, k.table, id)) throw ApiError::conflict(k.kind.type + " '" + id + "' already exists");
         auto text = json::serialize(resource);
         check_size(k, text);
-        store::rows::insert(txn, k.table, id, text);
+        store::rows::insert(txn, k.table, id, text, session.record_change(k, id, &resource, nullptr, 1, "create"));
         if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, session.context()));
         if (k.hooks.events_on_create)
           for (auto& extra : k.hooks.events_on_create(resource, session.context())) txn.emit(std::move(extra));
@@ -263,11 +263,17 @@ ApiError unit_error(std::exception_ptr error) {
 
 void Engine::run(RequestContext context, std::function<void(UnitOfWork&)> work,
                  std::function<void(UnitOfWorkResult)> done) {
+  run_for(std::move(context), {}, std::move(work), std::move(done));
+}
+
+void Engine::run_for(RequestContext context, std::string operation, std::function<void(UnitOfWork&)> work,
+                     std::function<void(UnitOfWorkResult)> done) {
   if (context.received_at.empty()) context.received_at = now_iso8601();
   store::WriteJob job;
   job.correlation_id = context.correlation_id;
-  job.run = [this, context = std::move(context), work = std::move(work)](store::WriteTxn& txn) {
-    WorkSession session(*this, txn, context);
+  job.run = [this, context = std::move(context), operation = std::move(operation),
+             work = std::move(work)](store::WriteTxn& txn) {
+    WorkSession session(*this, txn, context, operation);
     work(session);
   };
   job.done = [done = std::move(done)](std::exception_ptr error) {
@@ -331,7 +337,7 @@ void Engine::add_action(const std::string& collection_path, ResourceAction actio
                   request = parse_object(req.body);
                 }
                 auto result = std::make_shared<ActionResult>();
-                run(req.context,
+                run_for(req.context, shared->name,
                     [kp, shared, id = std::string(req.param("id")), request = std::move(request),
                      result](UnitOfWork& work) {
                       auto stored = work.get(kp->collection_path, id);

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <tmfd/date_time.hpp>
 #include <tmfd/error.hpp>
 
 #include "resource/events.hpp"
@@ -16,6 +17,7 @@
 #include "resource/query.hpp"
 #include "resource/rules.hpp"
 #include "store/database.hpp"
+#include "store/history_log.hpp"
 #include "store/reaction_rows.hpp"
 
 namespace tmfd {
@@ -219,7 +221,7 @@ void WorkSession::insert_checked(const Engine::Kind& k, const json::object& reso
                                  Event* prepared_event) {
   const std::string id(resource.at("id").get_string());
   if (k.hooks.check_in_transaction) k.hooks.check_in_transaction(resource, nullptr, *this);
-  store::rows::insert(txn_, k.table, id, text);
+  store::rows::insert(txn_, k.table, id, text, record_change(k, id, &resource, nullptr, 1, "create"));
   if (prepared_event) txn_.emit(std::move(*prepared_event));
   else if (!k.kind.events.create.empty()) txn_.emit(make_event(k.kind, k.kind.events.create, text, id, context_));
   if (k.hooks.events_on_create)
@@ -259,7 +261,8 @@ WorkSession::Patched WorkSession::patch_checked(const Engine::Kind& k, const std
   if (!kind.last_update_field.empty()) after[kind.last_update_field] = now_iso8601();
   Patched out{json::serialize(after), current.version + 1, true};
   engine_.check_size(k, out.body);
-  store::rows::update(txn_, k.table, id, out.body, out.version);
+  store::rows::update(txn_, k.table, id, out.body, out.version,
+                      record_change(k, id, &after, &current.body, out.version, "update"));
   if (others_changed && !kind.events.attribute_value_change.empty())
     txn_.emit(make_event(kind, kind.events.attribute_value_change, out.body, id, context_));
   if (state_changed && !kind.events.state_change.empty())
@@ -271,9 +274,56 @@ StoredResource WorkSession::remove_checked(const Engine::Kind& k, const std::str
                                            const std::optional<std::string>& if_match) {
   auto current = read_for_change(txn_, k, id, if_match);
   if (k.hooks.before_delete) k.hooks.before_delete(parse_object(current.body), *this);
+  if (engine_.options_.record_history) {
+    std::string type = k.kind.type;
+    if (auto before = json::parse(current.body); before.is_object())
+      if (auto* t = before.as_object().if_contains("@type"); t && t->is_string()) type = t->get_string();
+    record_change(k, id, nullptr, &current.body, current.version, "delete", type);
+  }
   store::rows::remove(txn_, k.table, id);
   if (!k.kind.events.remove.empty()) txn_.emit(make_event(k.kind, k.kind.events.remove, current.body, id, context_));
   return current;
+}
+
+namespace {
+
+// The change's time: the lastUpdate (or creation date) the engine just wrote into the resource,
+// so that reading as of that date shows this version; the clock otherwise.
+std::int64_t change_time_ms(const ResourceKind& kind, const json::object* resource) {
+  if (resource)
+    for (const std::string* field : {&kind.last_update_field, &kind.created_field})
+      if (!field->empty())
+        if (auto* v = resource->if_contains(*field); v && v->is_string())
+          if (auto ms = date_time_ms(v->get_string())) return *ms;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+} // namespace
+
+std::optional<std::int64_t> WorkSession::record_change(const Engine::Kind& k, const std::string& id,
+                                                       const json::object* resource, const std::string* previous,
+                                                       std::int64_t version, std::string_view operation,
+                                                       std::string_view type) {
+  if (!engine_.options_.record_history) return std::nullopt;
+  store::history::Change c;
+  c.at_ms = change_time_ms(k.kind, resource);
+  c.principal = context_.principal.subject;
+  c.correlation_id = context_.correlation_id;
+  c.api = k.kind.api;
+  c.collection = k.collection_path;
+  c.resource_id = id;
+  c.type = type.empty() ? std::string_view(k.kind.type) : type;
+  if (resource)
+    if (auto* t = resource->if_contains("@type"); t && t->is_string()) c.type = t->get_string();
+  c.version = version;
+  c.operation = operation_.empty() ? operation : operation_;
+  c.creation = previous == nullptr;
+  c.deletion = resource == nullptr;
+  c.internal = k.kind.exposure != Exposure::Rest;
+  c.previous_body = previous;
+  if (previous) c.superseded_seq = store::rows::history_seq(txn_, k.table, id);
+  return store::history::record(txn_, c);
 }
 
 } // namespace resource

@@ -5,6 +5,7 @@
 // each in a savepoint and turn refusals into typed ChangeResults.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <tmfd/unit_of_work.hpp>
 
@@ -15,8 +16,10 @@ namespace tmfd::resource {
 
 class WorkSession final : public UnitOfWork {
 public:
-  WorkSession(Engine& engine, store::WriteTxn& txn, const RequestContext& context)
-      : engine_(engine), txn_(txn), context_(context) {}
+  // `operation`: the action the unit runs for (recorded in the audit log instead of
+  // create/update/delete); empty for plain changes.
+  WorkSession(Engine& engine, store::WriteTxn& txn, const RequestContext& context, std::string_view operation = {})
+      : engine_(engine), txn_(txn), context_(context), operation_(operation) {}
 
   // TransactionReader
   std::optional<StoredResource> get(const std::string& collection_path, const std::string& id) override;
@@ -55,6 +58,14 @@ public:
   // Returns the removed resource.
   StoredResource remove_checked(const Engine::Kind& k, const std::string& id, const std::optional<std::string>& if_match);
 
+  // Records a change in the history (and audit) table, in the current transaction: `resource`
+  // is the resource after it (null for a delete, then `type` names it), `previous` its body
+  // before (null for a creation). Runs before the resource row is written (an update or delete
+  // reads the row's hseq); returns the seq the row keeps as hseq, absent with history off.
+  std::optional<std::int64_t> record_change(const Engine::Kind& k, const std::string& id, const json::object* resource,
+                     const std::string* previous, std::int64_t version, std::string_view operation,
+                     std::string_view type = {});
+
 private:
   // Runs `change` in its own savepoint: a refusal rolls back what the change (and any hook it
   // ran) wrote, and leaves the rest of the unit as it was.
@@ -64,6 +75,7 @@ private:
   Engine& engine_;
   store::WriteTxn& txn_;
   const RequestContext& context_;
+  std::string_view operation_;
 };
 
 } // namespace tmfd::resource

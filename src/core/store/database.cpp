@@ -13,6 +13,7 @@
 #include <tmfd/log.hpp>
 
 #include "observability/metrics.hpp"
+#include "store/history_log.hpp"
 #include "store/json_match.hpp"
 
 namespace tmfd::store {
@@ -110,6 +111,7 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
       " module TEXT NOT NULL, version INTEGER NOT NULL,"
       " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
       " PRIMARY KEY(module, version))");
+  history::ensure_table(writer_);
 }
 
 Database::~Database() {
@@ -127,6 +129,10 @@ void Database::ensure_table(const TableSpec& spec) {
     info.bind(1, spec.name);
     while (info.step()) existing.emplace_back(info.column_text(0));
   }
+  // The seq of the resource's current version in tmfd_history (store/history_log.hpp), so the
+  // history table needs no index on live versions. Tables made before history have none yet.
+  if (std::find(existing.begin(), existing.end(), "hseq") == existing.end())
+    writer_.exec("ALTER TABLE \"" + spec.name + "\" ADD COLUMN hseq INTEGER");
   for (const auto& path : spec.indexed_paths) {
     auto col = TableSpec::column_for(path);
     if (std::find(existing.begin(), existing.end(), col) == existing.end()) {
@@ -335,21 +341,35 @@ std::optional<StoredResource> read(WriteTxn& txn, const TableSpec& spec, std::st
   return StoredResource{std::string(st.column_text(0)), st.column_int(1)};
 }
 
-void insert(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body) {
+void insert(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body,
+            std::optional<std::int64_t> history_seq) {
   auto& st = txn.connection().prepare("INSERT INTO \"" + spec.name +
-                                      "\"(id, version, body) VALUES (?, 1, ?)");
+                                      "\"(id, version, body, hseq) VALUES (?, 1, ?, ?)");
   StatementUse use(st);
   st.bind(1, id).bind(2, body);
+  if (history_seq) st.bind(3, *history_seq);
+  else st.bind_null(3);
   st.step();
 }
 
 void update(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body,
-            std::int64_t new_version) {
+            std::int64_t new_version, std::optional<std::int64_t> history_seq) {
   auto& st = txn.connection().prepare("UPDATE \"" + spec.name +
-                                      "\" SET body=?, version=? WHERE id=?");
+                                      "\" SET body=?, version=?, hseq=? WHERE id=?");
   StatementUse use(st);
-  st.bind(1, body).bind(2, new_version).bind(3, id);
+  st.bind(1, body).bind(2, new_version);
+  if (history_seq) st.bind(3, *history_seq);
+  else st.bind_null(3);
+  st.bind(4, id);
   st.step();
+}
+
+std::optional<std::int64_t> history_seq(WriteTxn& txn, const TableSpec& spec, std::string_view id) {
+  auto& st = txn.connection().prepare("SELECT hseq FROM \"" + spec.name + "\" WHERE id=?");
+  StatementUse use(st);
+  st.bind(1, id);
+  if (!st.step() || st.column_is_null(0)) return std::nullopt;
+  return st.column_int(0);
 }
 
 void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id) {

@@ -82,9 +82,13 @@ private:
 // Row operations usable inside a WriteJob (on the writer connection).
 namespace rows {
 std::optional<StoredResource> read(WriteTxn& txn, const TableSpec& spec, std::string_view id);
-void insert(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body);
+// `history_seq`: the seq of the version's row in tmfd_history (absent with history off).
+void insert(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body,
+            std::optional<std::int64_t> history_seq);
 void update(WriteTxn& txn, const TableSpec& spec, std::string_view id, std::string_view body,
-            std::int64_t new_version);
+            std::int64_t new_version, std::optional<std::int64_t> history_seq);
+// The history seq of a resource's current version; absent when it has none (or no row).
+std::optional<std::int64_t> history_seq(WriteTxn& txn, const TableSpec& spec, std::string_view id);
 void remove(WriteTxn& txn, const TableSpec& spec, std::string_view id);
 // Resources matching the query's filters, as seen inside the transaction.
 std::size_t count(WriteTxn& txn, const TableSpec& spec, const query::ListQuery& query);
