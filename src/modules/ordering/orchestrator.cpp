@@ -176,7 +176,6 @@ void Orchestrator::start_order(const std::string& order_id, UnitOfWork& work) {
   if (!plan.service_items.empty()) plan.service_order_id = new_uuid();
   if (!plan.resource_items.empty()) plan.resource_order_id = new_uuid();
   if (config_.point_of_no_return == "inProgress") plan.past_point_of_no_return = true;
-  create_views(plan, order, work);
 
   // The order is in jeopardy once past its requested completion date, or the configured time.
   auto due = std::chrono::system_clock::now() + std::chrono::seconds(config_.expected_completion_seconds);
@@ -185,6 +184,9 @@ void Orchestrator::start_order(const std::string& order_id, UnitOfWork& work) {
   work.schedule_timer("jeopardy:" + order_id, kJeopardyTimer, due, json::object{{"order", order_id}});
 
   advance(plan, work);
+  // The child orders and the flow are created in the states the plan reached: an order fulfilled
+  // at once writes each of them once.
+  create_views(plan, order, work);
   sync_views(plan, work);
   save_plan(plan, work, true);
 }

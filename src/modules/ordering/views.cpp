@@ -47,7 +47,8 @@ template <class Items> std::string child_order_state(const Plan& plan, const Ite
 }
 
 // Moves an order and its items to their target states in rounds: each round moves every one of
-// them one arrow along its lifecycle, and the last round also writes `extra`.
+// them one arrow along its lifecycle, and the last round also writes `extra` (the fields the order
+// does not have yet) and `item_extra` (fields of items, written when they differ).
 void move_order(UnitOfWork& work, const std::string& path, const std::string& id, const std::string& items_key,
                 const Lifecycle& order_lc, const Lifecycle& item_lc, const std::string& target,
                 const std::map<std::string, std::string>& item_targets, json::object extra,
@@ -68,9 +69,9 @@ void move_order(UnitOfWork& work, const std::string& path, const std::string& id
       rounds = std::max(rounds, p.size());
       item_paths[text_at(item, "id")] = std::move(p);
     }
-  bool extra_changes = false;
-  for (const auto& [key, value] : extra)
-    if (const auto* now = order.if_contains(key); !now || *now != value) extra_changes = true;
+  // `extra` fields are set once: an order that has them keeps its values (a completionDate).
+  for (auto it = extra.begin(); it != extra.end();) it = order.contains(it->key()) ? extra.erase(it) : std::next(it);
+  bool extra_changes = !extra.empty();
   if (const auto* items = array_at(order, items_key))
     for (const auto& v : *items)
       if (auto e = item_extra.find(text_at(v.get_object(), "id")); e != item_extra.end())
@@ -98,6 +99,11 @@ void move_order(UnitOfWork& work, const std::string& path, const std::string& id
       for (const auto& [k, value] : extra) patch[k] = value;
     require_ok(work.merge_patch(path, id, std::move(patch)), path + "/" + id);
   }
+}
+
+// {"completionDate": now} for a final state, to be written with the move into it.
+json::object completion_date_when_final(const std::string& state, const std::string& now) {
+  return is_final_order_state(state) ? json::object{{"completionDate", now}} : json::object();
 }
 
 json::object task_flow_body(const Step& step, const std::string& state) {
@@ -139,6 +145,13 @@ std::string order_state_of(const Plan& plan) {
   return plan.state;  // held, completed, failed, partial, cancelled
 }
 
+std::string flow_state_of(const Plan& plan) {
+  if (plan.state == "running") return "active";
+  if (plan.state == "held") return "hold";
+  if (plan.state == "failed" || plan.state == "cancelled") return "cancelled";
+  return "completed";  // completed, partial
+}
+
 std::string task_flow_state_of(const Plan& plan, const Step& step) {
   if (step.state == "failed") return plan.state == "held" ? "hold" : "cancelled";
   return step.state;  // new, active, completed, cancelled
@@ -160,12 +173,15 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
     json::array items;
     for (const auto& s : plan.service_items) {
       json::object service{{"serviceSpecification", s.specification}, {"@type", "Service"}};
-      if (!s.service_id.empty()) service["id"] = s.service_id;
+      if (!s.service_id.empty()) {
+        service["id"] = s.service_id;
+        service["href"] = kServices + "/" + s.service_id;
+      }
       json::array relationships;
       for (const auto& before : s.after)
         relationships.push_back(json::object{{"relationshipType", "dependsOn"},
                                              {"orderItem", json::object{{"id", before}, {"itemId", before}, {"serviceOrderId", plan.service_order_id}}}});
-      json::object item{{"id", s.id}, {"action", s.action}, {"state", "acknowledged"}, {"service", std::move(service)}};
+      json::object item{{"id", s.id}, {"action", s.action}, {"state", item_state_of(plan, s.state)}, {"service", std::move(service)}};
       if (!relationships.empty()) item["serviceOrderItemRelationship"] = std::move(relationships);
       items.push_back(std::move(item));
     }
@@ -179,16 +195,19 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
                      {"externalReference", json::array{json::object{{"externalReferenceType", "ProductOrder"},
                                                                     {"name", order_id},
                                                                     {"href", text_at(order, "href")}}}},
-                     {"serviceOrderItem", std::move(items)}};
+                     {"serviceOrderItem", std::move(items)},
+                     {"state", child_order_state(plan, plan.service_items)}};
     if (!parties.empty()) so["relatedParty"] = parties;
+    if (is_final_order_state(text_at(so, "state"))) so["completionDate"] = now;
     require_ok(work.create(kServiceOrders, std::move(so)), "service order");
   }
 
   if (!plan.resource_order_id.empty()) {
     json::array items;
     for (const auto& r : plan.resource_items) {
-      json::object item{{"id", r.id}, {"action", r.action}, {"state", "acknowledged"},
+      json::object item{{"id", r.id}, {"action", r.action}, {"state", item_state_of(plan, r.state)},
                         {"resourceSpecification", r.specification}};
+      if (!r.resource_id.empty()) item["resource"] = reference(r.resource_id, kResources + "/" + r.resource_id, "", "Resource");
       items.push_back(std::move(item));
     }
     json::object ro{{"id", plan.resource_order_id},
@@ -201,8 +220,10 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
                                                       json::object{{"id", order_id},
                                                                    {"entityType", "ProductOrder"},
                                                                    {"owner", "tmfd"}}}},
-                    {"orderItem", std::move(items)}};
+                    {"orderItem", std::move(items)},
+                    {"state", child_order_state(plan, plan.resource_items)}};
     if (!parties.empty()) ro["relatedParty"] = parties;
+    if (is_final_order_state(text_at(ro, "state"))) ro["completionDate"] = now;
     require_ok(work.create(kResourceOrders, std::move(ro)), "resource order");
   }
 
@@ -218,7 +239,8 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
                     {"processFlowSpecification", "productOrderFulfilment"},
                     {"processFlowDate", now},
                     {"relatedEntity", std::move(related)},
-                    {"taskFlow", std::move(task_flows)}};
+                    {"taskFlow", std::move(task_flows)},
+                    {"state", flow_state_of(plan)}};
   if (!parties.empty()) flow["relatedParty"] = parties;
   require_ok(work.create(kProcessFlows, std::move(flow)), "process flow");
 }
@@ -279,11 +301,8 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
         extra[r.id] = json::object{{"resource", reference(r.resource_id, kResources + "/" + r.resource_id, "", "Resource")}};
     }
     const std::string state = child_order_state(plan, plan.resource_items);
-    json::object fields;
-    if (is_final_order_state(state)) fields["completionDate"] = now;
-    move_order(work, kResourceOrders, plan.resource_order_id, "orderItem", ro, ro, state, targets, {}, extra);
-    if (!fields.empty() && !load(work, kResourceOrders, plan.resource_order_id).contains("completionDate"))
-      require_ok(work.merge_patch(kResourceOrders, plan.resource_order_id, std::move(fields)), "resource order");
+    move_order(work, kResourceOrders, plan.resource_order_id, "orderItem", ro, ro, state, targets,
+               completion_date_when_final(state, now), extra);
   }
 
   if (!plan.service_order_id.empty()) {
@@ -298,9 +317,8 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
                                                             {"@type", "Service"}}}};
     }
     const std::string state = child_order_state(plan, plan.service_items);
-    move_order(work, kServiceOrders, plan.service_order_id, "serviceOrderItem", so, so, state, targets, {}, extra);
-    if (is_final_order_state(state) && !load(work, kServiceOrders, plan.service_order_id).contains("completionDate"))
-      require_ok(work.merge_patch(kServiceOrders, plan.service_order_id, json::object{{"completionDate", now}}), "service order");
+    move_order(work, kServiceOrders, plan.service_order_id, "serviceOrderItem", so, so, state, targets,
+               completion_date_when_final(state, now), extra);
   }
 
   {
@@ -309,15 +327,10 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
       if (p.parent.empty()) targets[p.id] = item_state_of(plan, p.state);
     json::object extra;
     if (final) extra["completionDate"] = now;
-    auto order = load(work, kProductOrders, plan.id);
-    if (order.contains("completionDate")) extra.erase("completionDate");
     move_order(work, kProductOrders, plan.id, "productOrderItem", po, po_item, order_state_of(plan), targets, std::move(extra));
   }
 
-  const std::string flow_target = plan.state == "running" ? "active"
-                                  : plan.state == "held"  ? "hold"
-                                  : (plan.state == "failed" || plan.state == "cancelled") ? "cancelled"
-                                                                                          : "completed";
+  const std::string flow_target = flow_state_of(plan);
   const auto flow = load(work, kProcessFlows, plan.process_flow_id);
   for (const auto& state : state_path(pf, text_at(flow, "state"), flow_target))
     require_ok(work.merge_patch(kProcessFlows, plan.process_flow_id, json::object{{"state", state}}), "process flow");

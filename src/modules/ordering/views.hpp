@@ -13,7 +13,8 @@
 
 namespace tmfd::ordering {
 
-// Creates the service order, resource order and process flow of a plan just decomposed.
+// Creates the service order, resource order and process flow of a plan just decomposed, in the
+// states the plan reached in this unit (an order fulfilled at once has them created completed).
 void create_views(const Plan& plan, const json::object& order, UnitOfWork& work);
 // Brings every view to the plan's states; creates task flows not yet stored.
 void sync_views(const Plan& plan, UnitOfWork& work);
@@ -26,6 +27,7 @@ void note_on_order(UnitOfWork& work, const std::string& order_id, const std::str
 // The TMF state a plan's state shows as, for each view.
 std::string order_state_of(const Plan& plan);
 std::string task_flow_state_of(const Plan& plan, const Step& step);
+std::string flow_state_of(const Plan& plan);
 
 // The states from `from` to `to` along `lc`'s transitions, shortest first: the intermediate ones
 // and `to` (empty when equal). Throws std::logic_error when `to` cannot be reached.
