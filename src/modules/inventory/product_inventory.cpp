@@ -32,8 +32,8 @@ ResourceKind product_kind() {
                      arr("productTerm"), arr("realizingResource"), arr("realizingService"), arr("relatedParty"),
                      str("status"), str("@baseType"), str("@schemaLocation"), str("@type")},
       // relatedParty.id and productOrderItem.productOrderId (arrays) filter too, without an index.
-      .indexed = {"status", "productOffering.id", "productSpecification.id", "billingAccount.id",
-                  "productSerialNumber", "name"},
+      // Each index costs every write: the ones operators look products up by.
+      .indexed = {"status", "productOffering.id", "billingAccount.id", "productSerialNumber"},
       .lifecycle = Lifecycle{
           .field = "status",
           .initial = "created",

@@ -32,8 +32,9 @@ ResourceKind resource_kind() {
                      str("resourceStatus"), str("usageState"), str("@baseType"), str("@schemaLocation"),
                      str("@type")},
       // relatedParty.id (an array) filters too, without an index.
-      .indexed = {"resourceStatus", "resourceSpecification.id", "administrativeState", "operationalState",
-                  "usageState", "category", "name", "place.id"},
+      // Each index costs every write (fulfilment creates several resources per order): the
+      // selective ones. The other states have two or three values, which an index barely helps.
+      .indexed = {"resourceSpecification.id", "resourceStatus", "name"},
       .lifecycle = Lifecycle{.field = "resourceStatus",
                              .initial = "",  // optional in TMF639: absent stays absent
                              .states = {"standby", "alarm", "available", "reserved", "unknown", "suspended"},

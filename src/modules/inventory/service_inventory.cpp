@@ -34,7 +34,8 @@ ResourceKind service_kind() {
                      arr("supportingService"), str("@baseType"), str("@schemaLocation"), str("@type")},
       .immutable = {"serviceDate"},  // not in Service_Update
       // relatedParty.id and serviceOrderItem.serviceOrderId (arrays) filter too, without an index.
-      .indexed = {"state", "serviceSpecification.id", "serviceType", "category", "name"},
+      // Each index costs every write (fulfilment creates several services per order).
+      .indexed = {"state", "serviceSpecification.id"},
       .lifecycle = Lifecycle{
           .field = "state",
           .initial = "",  // mandatory: never absent on create

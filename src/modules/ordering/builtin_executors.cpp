@@ -18,7 +18,7 @@ public:
   StepOutcome start(const StepRequest& request, UnitOfWork& work) override {
     const std::string pool_name = text_at(request.parameters, "pool");
     const auto& pool = config_.pools.at(pool_name);
-    auto value = allocate(work, pool, request.order_id, request.step_id);
+    auto value = cursors_.allocate(work, pool, request.order_id, request.step_id);
     if (!value) return {StepOutcome::Status::Failed, {}, "pool '" + pool_name + "' has no free value"};
     return {StepOutcome::Status::Completed, json::object{{text_at(request.parameters, "characteristic"), *value}}, {}};
   }
@@ -30,6 +30,7 @@ public:
 
 private:
   const FulfilmentConfig& config_;
+  PoolCursors cursors_;
 };
 
 // {order}: the order id; {item}: the step's id; {random}: 8 random hex digits. Unique values (a

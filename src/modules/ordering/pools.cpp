@@ -92,27 +92,40 @@ std::string pool_value(const PoolConfig& pool, std::uint64_t index) {
   return digits;
 }
 
-std::optional<std::string> allocate(UnitOfWork& work, const PoolConfig& pool, const std::string& order_id,
-                                    const std::string& owner) {
+PoolCursors::Cursor& PoolCursors::cursor(UnitOfWork& work, const std::string& pool) {
+  auto [it, fresh] = cursors_.try_emplace(pool);
+  if (fresh)
+    if (const auto stored = work.get(kPoolCursors, pool)) {
+      it->second.stored = true;
+      const auto body = parse_object(stored->body);
+      if (const auto* v = body.if_contains("next"); v && v->is_int64()) it->second.next = static_cast<std::uint64_t>(v->as_int64());
+    }
+  return it->second;
+}
+
+std::optional<std::string> PoolCursors::allocate(UnitOfWork& work, const PoolConfig& pool, const std::string& order_id,
+                                                 const std::string& owner) {
+  std::lock_guard lock(mutex_);
+  Cursor& at = cursor(work, pool.name);
   const std::uint64_t size = pool_size(pool);
-  std::uint64_t next = 0;
-  const auto cursor = work.get(kPoolCursors, pool.name);
-  if (cursor) {
-    auto stored = parse_object(cursor->body);
-    if (const auto* v = stored.if_contains("next"); v && v->is_int64()) next = static_cast<std::uint64_t>(v->as_int64());
-  }
   for (std::uint64_t tried = 0; tried < size; ++tried) {
-    const std::uint64_t index = (next + tried) % size;
+    const std::uint64_t index = (at.next + tried) % size;
     const std::string value = pool_value(pool, index);
     const std::string id = pool.name + ":" + value;
     if (work.get(kAllocations, id)) continue;
     auto created = work.create(kAllocations, json::object{{"id", id}, {"pool", pool.name}, {"value", value},
                                                           {"productOrderId", order_id}, {"owner", owner}});
     if (!created.ok()) throw std::runtime_error("allocation " + id + " refused: " + created.error->detail());
-    const json::object position{{"next", static_cast<std::int64_t>((index + 1) % size)}};
-    const ChangeResult moved = cursor ? work.merge_patch(kPoolCursors, pool.name, position)
-                                      : work.create(kPoolCursors, json::object{{"id", pool.name}, {"next", position.at("next")}});
-    if (!moved.ok()) throw std::runtime_error("pool cursor " + pool.name + " not saved");
+    at.next = (index + 1) % size;
+    // A unit that rolls back leaves the cursor ahead: the values it skips are found on a later pass.
+    if (++at.unsaved >= kSaveEvery || !at.stored) {
+      const json::object position{{"next", static_cast<std::int64_t>(at.next)}};
+      const ChangeResult saved = at.stored ? work.merge_patch(kPoolCursors, pool.name, position)
+                                           : work.create(kPoolCursors, json::object{{"id", pool.name}, {"next", position.at("next")}});
+      if (!saved.ok()) throw std::runtime_error("pool cursor " + pool.name + " not saved");
+      at.stored = true;
+      at.unsaved = 0;
+    }
     return value;
   }
   return std::nullopt;
