@@ -6,6 +6,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include <tmfd/log.hpp>
@@ -97,8 +98,14 @@ public:
     jobs_->start(ctx.bus(), std::map<std::string, std::string>(apis.begin(), apis.end()));
 
     // Other modules (ordering, say) query the catalogs through this, without linking this plugin.
-    ctx.services().publish<catalog::CatalogQuery>(catalog::CatalogQuery::kServiceName,
-                                                  std::make_shared<catalog::CatalogQueryService>(ctx.resources()));
+    // It keeps the entities it read; every catalog event drops the one it names.
+    auto query = std::make_shared<catalog::CatalogQueryService>(ctx.resources());
+    const std::set<std::string> domains{"productCatalog", "serviceCatalog", "resourceCatalog"};
+    bus_ = &ctx.bus();
+    subscription_ = bus_->subscribe("catalog.query-cache", [query, domains](const Event& e) {
+      if (domains.contains(e.domain)) query->entity_changed(e.resource_type, e.resource_id);
+    });
+    ctx.services().publish<catalog::CatalogQuery>(catalog::CatalogQuery::kServiceName, query);
   }
 
   void serving(ModuleContext& ctx) override {
@@ -108,6 +115,7 @@ public:
 
   void stop() noexcept override {
     if (jobs_) jobs_->stop();
+    if (bus_) bus_->unsubscribe(subscription_);
   }
 
   std::vector<Command> commands() const override { return {import_command()}; }
@@ -136,6 +144,8 @@ private:
 
   std::string demo_catalog_;
   std::unique_ptr<JobRunner> jobs_;
+  EventBus* bus_ = nullptr;
+  std::uint64_t subscription_ = 0;
 };
 
 } // namespace tmfd::catalog_module

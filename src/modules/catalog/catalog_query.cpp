@@ -15,13 +15,6 @@ std::string path_of(std::string_view base, std::string_view collection) {
   return std::string(base) + "/" + std::string(collection);
 }
 
-std::optional<json::object> read(Resources& r, std::string_view base, std::string_view collection,
-                                 const std::string& id) {
-  auto found = r.get(path_of(base, collection), id);
-  if (!found) return std::nullopt;
-  return parse_object(found->body);
-}
-
 std::string ref_id(const json::value& ref) {
   if (!ref.is_object()) return {};
   auto* id = ref.as_object().if_contains("id");
@@ -77,17 +70,28 @@ bool CatalogQueryService::is_sellable(const json::object& entity, std::string_vi
   return true;
 }
 
+std::optional<json::object> CatalogQueryService::read(std::string_view base, const std::string& collection,
+                                                      const std::string& id) const {
+  if (auto cached = cache_.find(collection, id)) return *cached;
+  const auto read_at = cache_.generation();
+  auto found = resources_.get(path_of(base, collection), id);
+  if (!found) return std::nullopt;
+  auto entity = std::make_shared<const json::object>(parse_object(found->body));
+  cache_.keep(collection, id, entity, read_at);
+  return *entity;
+}
+
 std::optional<json::object> CatalogQueryService::product_offering(const std::string& id) const {
-  return read(resources_, kProductCatalogPath, "productOffering", id);
+  return read(kProductCatalogPath, "productOffering", id);
 }
 std::optional<json::object> CatalogQueryService::product_specification(const std::string& id) const {
-  return read(resources_, kProductCatalogPath, "productSpecification", id);
+  return read(kProductCatalogPath, "productSpecification", id);
 }
 std::optional<json::object> CatalogQueryService::service_specification(const std::string& id) const {
-  return read(resources_, kServiceCatalogPath, "serviceSpecification", id);
+  return read(kServiceCatalogPath, "serviceSpecification", id);
 }
 std::optional<json::object> CatalogQueryService::resource_specification(const std::string& id) const {
-  return read(resources_, kResourceCatalogPath, "resourceSpecification", id);
+  return read(kResourceCatalogPath, "resourceSpecification", id);
 }
 
 ResolvedOffering CatalogQueryService::resolve_sellable_offering(const std::string& id, std::string_view now) const {
