@@ -551,6 +551,7 @@ TEST_CASE("service and resource orders: cancel tasks follow their parent or thei
                                                                {"id", "1"}, {"action", "add"}, {"service", json::object{{"name", "x"}}}}}}});
   REQUIRE(direct.status == 201);
   check_spec(direct.json(), kTmf641, "ServiceOrder");
+  CHECK(!str(direct.json().as_object(), "orderDate").empty());  // set by the server
   auto cancel_direct = post_json(c, kCancelServiceOrders, json::object{{"serviceOrder", json::object{{"id", id_of(direct)}}}});
   REQUIRE(cancel_direct.status == 201);
   REQUIRE(eventually([&] { return str(get_object(c, kCancelServiceOrders + "/" + id_of(cancel_direct)), "state") == "done"; }, 20s));

@@ -304,9 +304,10 @@ void check_product_order_change(const json::object& order, const json::object& p
                      "the order passed its point of no return: it can no longer be amended or cancelled");
 }
 
-void check_new_child_order(const json::object& order, const char* items_key) {
+void check_new_child_order(json::object& order, const char* items_key) {
   // The orchestrator creates its child orders in the state the plan reached.
   if (orchestrator_is_writing()) return;
+  if (!order.contains("orderDate")) order["orderDate"] = now_timestamp();  // the server's, as for product orders
   if (const auto* s = order.if_contains("state"); s && !(s->is_string() && s->get_string() == "acknowledged"))
     throw ApiError::invalid_attribute("state", "is set by the server");
   const auto* items = array_at(order, items_key);

@@ -39,7 +39,8 @@ void check_product_order_references(const json::object& order, const StoredReade
 // after the point of no return.
 void check_product_order_change(const json::object& order, const json::object& previous, UnitOfWork& work);
 
-// Service and resource orders posted directly: items with ids and actions, state not chosen.
-void check_new_child_order(const json::object& order, const char* items_key);
+// Service and resource orders posted directly: items with ids and actions, state not chosen;
+// fills orderDate.
+void check_new_child_order(json::object& order, const char* items_key);
 
 } // namespace tmfd::ordering
