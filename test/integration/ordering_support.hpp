@@ -24,16 +24,9 @@ inline const std::string kProducts = "/tmf-api/productInventory/v4/product";
 inline const std::string kServices = "/tmf-api/serviceInventory/v4/service";
 inline const std::string kResources = "/tmf-api/resourceInventoryManagement/v4/resource";
 
-inline constexpr const char* kTmf622 = "TMF622-ProductOrder-v4.0.0.swagger.json";
-inline constexpr const char* kTmf641 = "TMF641-ServiceOrdering-v4.1.0.swagger.json";
-inline constexpr const char* kTmf652 = "TMF652-ResourceOrder-v4.0.0.swagger.json";
-inline constexpr const char* kTmf701 = "TMF701-ProcessFlow-v4.0.0.swagger.json";
-inline constexpr const char* kTmf637Spec = "TMF637-ProductInventory-v4.0.0.swagger.json";
-inline constexpr const char* kTmf638Spec = "TMF638-ServiceInventory-v4.0.0.swagger.json";
-inline constexpr const char* kTmf639Spec = "TMF639-ResourceInventory-v4.0.0.swagger.json";
-
-// The demo plans of config/tmfd.yaml, with `pool_cidr` for the IPv4 pool and `extra_steps` added
-// to the static IP service's plan (YAML lines at the depth of its steps).
+// The demo plans of config/tmfd.yaml (as a modules.ordering block), with `pool_cidr` for the IPv4
+// pool, `static_ip_steps` as the static IP service's steps (YAML lines at the depth of its steps),
+// and `extra` lines of module keys (e.g. "    point_of_no_return: inProgress\n").
 std::string demo_ordering_yaml(const std::string& pool_cidr = "100.64.0.0/10", const std::string& static_ip_steps =
                                    "          configure-routing: {executor: manual}\n",
                                const std::string& extra = "");

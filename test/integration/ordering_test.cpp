@@ -116,7 +116,7 @@ TEST_CASE("a fibre order completes with its service order, resource order, proce
   }
   REQUIRE(service_of_spec.size() == 3);
   const auto cfs = get_object(c, kServices + "/" + service_of_spec["ss-internet-access"]);
-  check_spec(cfs, kTmf638Spec, "Service");
+  check_spec(cfs, kTmf638, "Service");
   CHECK(str(cfs, "state") == "active");
   CHECK(cfs.at("supportingService").as_array().size() == 2);
   const auto fibre = get_object(c, kServices + "/" + service_of_spec["ss-fibre-access"]);
@@ -132,7 +132,7 @@ TEST_CASE("a fibre order completes with its service order, resource order, proce
     const auto& item = i.as_object();
     CHECK(str(item, "state") == "completed");
     const auto resource = get_object(c, kResources + "/" + id_in(item, "resource"));
-    check_spec(resource, kTmf639Spec, "Resource");
+    check_spec(resource, kTmf639, "Resource");
     CHECK(str(resource.at("relatedParty").as_array()[0].as_object(), "id") == str(customer, "id"));
     for (const char* name : {"lineId", "serialNumber", "ipAddress"})
       if (auto v = characteristic(resource, "resourceCharacteristic", name); v.is_string()) values.insert(name);
@@ -143,7 +143,7 @@ TEST_CASE("a fibre order completes with its service order, resource order, proce
   const auto products = as_array(c.get(kProducts + "?productOrderItem.productOrderId=" + url_encode(id)));
   REQUIRE(products.size() == 1);
   const auto& product = products.front().as_object();
-  check_spec(product, kTmf637Spec, "Product");
+  check_spec(product, kTmf637, "Product");
   CHECK(str(product, "status") == "active");
   CHECK(id_in(product, "productOffering") == "po-fibre-1g");
   CHECK(id_in(product, "productSpecification") == "ps-fibre-broadband");
