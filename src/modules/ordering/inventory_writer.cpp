@@ -1,5 +1,6 @@
 #include "inventory_writer.hpp"
 
+#include <functional>
 #include <stdexcept>
 
 #include <tmfd/query.hpp>
@@ -62,17 +63,15 @@ void move_status(UnitOfWork& work, const std::string& path, const std::string& i
                  std::initializer_list<const char*> states, json::object last_fields = {}) {
   const auto current = load(work, path, id);
   const std::string from = text_at(current, field);
+  // The states after the current one (all of them when it is none of them).
   std::vector<std::string> todo;
-  bool reached = false;
   for (const char* s : states) {
     if (from == s) {
       todo.clear();
-      reached = true;
       continue;
     }
     todo.emplace_back(s);
   }
-  (void)reached;
   for (std::size_t i = 0; i < todo.size(); ++i) {
     json::object patch{{field, todo[i]}};
     if (i + 1 == todo.size())

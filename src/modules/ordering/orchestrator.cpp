@@ -218,7 +218,6 @@ StepRequest Orchestrator::request_for(const Plan& plan, const Step& step) const 
   r.attempt = step.attempts;
   r.parameters = step.parameters;
   r.customer = plan.customer;
-  const std::string item = step.owner.substr(step.owner.find(':') + 1);
   for (const auto& ri : plan.resource_items)
     if (step.owner == resource_owner(ri.id)) {
       r.action = ri.action;
@@ -229,7 +228,6 @@ StepRequest Orchestrator::request_for(const Plan& plan, const Step& step) const 
       r.action = si.action;
       r.specification = si.specification;
     }
-  (void)item;
   return r;
 }
 
