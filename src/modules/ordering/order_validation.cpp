@@ -299,7 +299,8 @@ void check_product_order_change(const json::object& order, const json::object& p
     throw ApiError(409, "ITEMS_NOT_AMENDABLE", "Items cannot be amended",
                    "productOrderItem cannot change once the order is accepted: cancel it and place a new order");
   if (auto plan = work.get(kPlans, text_at(order, "id")))
-    if (const auto* past = parse_object(plan->body).if_contains("pastPointOfNoReturn"); past && past->is_bool() && past->as_bool())
+    if (const auto stored = parse_object(plan->body); stored.if_contains("pastPointOfNoReturn") &&
+                                                       stored.at("pastPointOfNoReturn") == json::value(true))
       throw ApiError(409, "POINT_OF_NO_RETURN", "Order past its point of no return",
                      "the order passed its point of no return: it can no longer be amended or cancelled");
 }

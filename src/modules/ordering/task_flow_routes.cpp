@@ -17,7 +17,8 @@ std::vector<std::string> task_ids(Resources& resources, const std::string& flow_
   auto flow = resources.get(kProcessFlows, flow_id);
   if (!flow) throw ApiError::not_found("processFlow '" + flow_id + "' does not exist");
   std::vector<std::string> ids;
-  if (const auto* refs = array_at(parse_object(flow->body), "taskFlow"))
+  const auto body = parse_object(flow->body);  // kept: `refs` points into it
+  if (const auto* refs = array_at(body, "taskFlow"))
     for (const auto& r : *refs)
       if (r.is_object()) ids.push_back(text_at(r.get_object(), "id"));
   return ids;
