@@ -130,9 +130,16 @@ void HttpCaller::work_loop() {
 }
 
 void HttpCaller::finish(const Call& call, bool ok, json::object output, std::string error) {
-  auto result = resources_.run_and_wait(worker_context(), [&](UnitOfWork& work) {
-    orchestrator_->finish_attempt(work, call.order_id, call.step_id, call.attempt, ok, output, error);
-  });
+  UnitOfWorkResult result;
+  try {
+    result = resources_.run_and_wait(worker_context(), [&](UnitOfWork& work) {
+      orchestrator_->finish_attempt(work, call.order_id, call.step_id, call.attempt, ok, output, error);
+    });
+  } catch (const std::exception& e) {
+    // Never out of the worker thread: the step stays waiting and its call is made again after a
+    // restart (resume_waiting_calls).
+    result.error = ApiError(500, "INTERNAL_ERROR", "Internal error", e.what());
+  }
   if (!result.committed)
     log::warn("ordering", "the outcome of an http step was not recorded",
               {{"order", call.order_id}, {"step", call.step_id}, {"error", result.error ? result.error->detail() : ""}});
