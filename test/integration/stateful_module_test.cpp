@@ -221,6 +221,17 @@ TEST_CASE("reactions: a handler's unit commits with its cursor, once per event, 
     REQUIRE(entry.status == 200);
     CHECK(entry.json().at("principal") == "reaction:order-created");
   }
+  // The reaction reads only OrderCreateEvent rows; the events after the last of them (its own
+  // state changes, the ledger's) are skipped unread, and its stored cursor still moves past them.
+  const std::string pending = "tmfd_consumer_pending_events{consumer=\"reaction:order-created\"}";
+  const bool caught_up = eventually([&] { return metric_value(c.get("/metrics").body, pending) == 0; }, 10s);
+  {
+    ReadOnlyDb db(tmfd.database_path());
+    INFO("outbox " << db.count("SELECT max(seq) FROM tmfd_outbox") << ", last creation "
+                   << db.count("SELECT max(seq) FROM tmfd_outbox WHERE event_type='OrderCreateEvent'"));
+    CHECK(db.count("SELECT max(seq) FROM tmfd_outbox") > db.count("SELECT max(seq) FROM tmfd_outbox WHERE event_type='OrderCreateEvent'"));
+    CHECK(caught_up);
+  }
   // A restart reads nothing twice: the ledger entries are as many, the orders still version 2.
   tmfd.restart();
   HttpClient c2(tmfd.port());

@@ -36,6 +36,14 @@ EventFilter EventFilter::parse(const std::vector<std::string_view>& queries) {
   return f;
 }
 
+std::vector<std::string> EventFilter::event_types() const {
+  // Several eventType filters are AND-ed: any one of them bounds the types (matches() still
+  // applies all of them).
+  for (const auto& filter : filters_)
+    if (filter.op == query::FilterOp::Eq && filter.path == "eventType" && !filter.values.empty()) return filter.values;
+  return {};
+}
+
 bool EventFilter::matches(const Event& event) const {
   if (filters_.empty()) return true;
   // Cheap filters first: most subscriptions select by event type.

@@ -21,6 +21,9 @@ public:
 
   bool matches(const Event& event) const;
   bool empty() const { return filters_.empty(); }
+  // The event types this filter can match, when it names them (`eventType=A,B`); empty when any
+  // type may match. Lets a reader skip the other events before reading them.
+  std::vector<std::string> event_types() const;
 
 private:
   std::vector<query::Filter> filters_;

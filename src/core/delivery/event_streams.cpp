@@ -14,8 +14,8 @@ namespace tmfd::delivery {
 
 class EventStreams::Stream final : public EventStream {
 public:
-  Stream(EventStreams& owner, std::string name, std::int64_t cursor, bool include_internal)
-      : owner_(owner), name_(std::move(name)), include_internal_(include_internal), read_position_(cursor),
+  Stream(EventStreams& owner, std::string name, std::int64_t cursor, OutboxSelection selection)
+      : owner_(owner), name_(std::move(name)), selection_(std::move(selection)), read_position_(cursor),
         acknowledged_(cursor),
         stored_(std::make_shared<std::atomic<std::int64_t>>(cursor)) {}
   ~Stream() override { owner_.closed(this); }
@@ -26,19 +26,18 @@ public:
       owner_.committed_.wait_for(lock, wait, [&] { return closed_ || owner_.head_ > read_position_; });
       if (closed_) return {};
     }
-    // Internal kinds' events never leave the process: skipped, and read past so that a batch of
-    // them alone does not look like "nothing arrived" while more is waiting.
+    // Events of other types (and internal kinds' events, which never leave the process unless
+    // asked for) are skipped inside the read; read_position_ still moves past them.
+    auto read = read_outbox_selected(owner_.db_.reader(), read_position_, owner_.db_.durable_sequence(),
+                                     std::max<std::size_t>(max, 1), selection_);
+    read_position_ = read.read_upto;
     std::vector<Event> events;
-    for (;;) {
-      auto batch = read_outbox_after(owner_.db_.reader(), read_position_, owner_.db_.durable_sequence(), max);
-      if (batch.empty()) break;
-      read_position_ = batch.back().event.sequence;
-      for (auto& entry : batch)
-        if (include_internal_ || !entry.event.internal) events.push_back(std::move(entry.event));
-      if (!events.empty() || batch.size() < max) break;
-    }
+    events.reserve(read.entries.size());
+    for (auto& entry : read.entries) events.push_back(std::move(entry.event));
     return events;
   }
+
+  std::int64_t position() const override { return read_position_; }
 
   void acknowledge(std::int64_t sequence) override {
     if (sequence <= acknowledged_) return;
@@ -76,7 +75,7 @@ public:
 private:
   EventStreams& owner_;
   std::string name_;
-  bool include_internal_ = false;
+  OutboxSelection selection_;
   std::int64_t read_position_;
   std::int64_t acknowledged_;
   std::shared_ptr<std::atomic<std::int64_t>> stored_;  // what a restart would resume after
@@ -86,7 +85,7 @@ private:
 EventStreams::EventStreams(store::Database& db) : db_(db) {}
 
 std::unique_ptr<EventStream> EventStreams::open(const std::string& consumer, StreamStart first_start,
-                                                bool include_internal) {
+                                                bool include_internal, std::vector<std::string> event_types) {
   if (consumer.empty()) throw std::invalid_argument("an event stream needs a consumer name");
   auto& reader = db_.reader();
   std::int64_t cursor = 0;
@@ -105,7 +104,7 @@ std::unique_ptr<EventStream> EventStreams::open(const std::string& consumer, Str
   for (auto* s : open_)
     if (s->name() == consumer) throw std::invalid_argument("event stream '" + consumer + "' is already open");
   head_ = std::max(head_, outbox_head(reader));
-  auto stream = std::make_unique<Stream>(*this, consumer, cursor, include_internal);
+  auto stream = std::make_unique<Stream>(*this, consumer, cursor, OutboxSelection{std::move(event_types), include_internal});
   open_.push_back(stream.get());
   log::info("delivery", "event stream opened", {{"consumer", consumer}, {"cursor", cursor}});
   return stream;

@@ -25,8 +25,10 @@ public:
   // when the name is empty or already open.
   // `include_internal`: the stream also returns internal kinds' events (the kernel's own durable
   // reactions); plugins' streams never do.
+  // `event_types`: only events of these types are returned (empty: all); the others are skipped
+  // without being read.
   std::unique_ptr<EventStream> open(const std::string& consumer, StreamStart first_start,
-                                    bool include_internal = false);
+                                    bool include_internal = false, std::vector<std::string> event_types = {});
 
   // Events up to `sequence` are committed: wakes waiting readers.
   void notify(std::int64_t sequence);

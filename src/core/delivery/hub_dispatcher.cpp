@@ -43,10 +43,12 @@ std::int64_t now_ms() {
 
 struct Worker {
   Worker(asio::io_context& io, HubRecord h, EventFilter f, std::shared_ptr<HubStatus> s)
-      : hub(std::move(h)), filter(std::move(f)), status(std::move(s)), wake(io), lanes_done(io), cursor(hub.cursor) {}
+      : hub(std::move(h)), filter(std::move(f)), event_types(filter.event_types()), status(std::move(s)), wake(io),
+        lanes_done(io), cursor(hub.cursor) {}
 
   HubRecord hub;
   EventFilter filter;
+  std::vector<std::string> event_types;  // what the filter can match (empty: any): the rest is not read
   std::shared_ptr<HubStatus> status;
   std::vector<std::unique_ptr<CallbackClient>> clients;  // one per lane
   asio::steady_timer wake;        // idle until notified of new events
@@ -243,10 +245,13 @@ struct HubDispatcher::Impl {
   asio::awaitable<void> run_worker(std::shared_ptr<Worker> w) {
     while (!w->stopped) {
       if (co_await deliver_replays(w)) continue;
-      std::vector<OutboxEntry> batch;
+      OutboxRead read;
       bool read_failed = false;
       try {
-        batch = read_outbox_after(db.reader(), w->cursor, db.durable_sequence(), settings.batch_size);
+        // Events of types the hub's query leaves out, and internal kinds' events (the modules'
+        // own bookkeeping, which never leaves the process), are skipped inside the read.
+        read = read_outbox_selected(db.reader(), w->cursor, db.durable_sequence(), settings.batch_size,
+                                    OutboxSelection{w->event_types, false});
       } catch (const std::exception& e) {
         log::error("delivery", "cannot read the outbox", {{"hub", w->hub.id}, {"error", e.what()}});
         read_failed = true;
@@ -255,8 +260,14 @@ struct HubDispatcher::Impl {
         co_await sleep_unless_stopped(w, 1000ms);
         continue;
       }
-      if (batch.empty()) {
+      if (read.entries.empty()) {
         w->status->busy.store(false);
+        if (read.read_upto > w->cursor) {
+          // Only skipped events: the cursor moves past them, nothing is sent.
+          w->cursor = read.read_upto;
+          w->status->done_sequence.store(w->cursor);
+          store_cursor(w);
+        }
         if (!w->news) {
           // Woken by notify(); the timeout is only a safety net.
           w->wake.expires_after(1s);
@@ -268,13 +279,11 @@ struct HubDispatcher::Impl {
       }
       w->status->busy.store(true);
       std::vector<const OutboxEntry*> events;
-      for (const auto& entry : batch)
-        // Internal kinds' events are the modules' own bookkeeping: they never leave the process.
-        if (!entry.event.internal && in_scope(w->hub, entry.event) && w->filter.matches(entry.event))
-          events.push_back(&entry);
+      for (const auto& entry : read.entries)
+        if (in_scope(w->hub, entry.event) && w->filter.matches(entry.event)) events.push_back(&entry);
       co_await deliver_batch(w, std::move(events));
       if (w->stopped) break;  // the batch may be half delivered: resent after a restart
-      w->cursor = batch.back().event.sequence;
+      w->cursor = read.read_upto;
       w->status->done_sequence.store(w->cursor);
       {
         std::lock_guard lock(w->status->mutex);

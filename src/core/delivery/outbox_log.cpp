@@ -1,16 +1,17 @@
 #include "delivery/outbox_log.hpp"
 
+#include <algorithm>
+
 namespace tmfd::delivery {
 
-std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::int64_t durable,
-                                           std::size_t limit) {
-  static const std::string kSql =
-      "SELECT seq, event_id, event_type, domain, resource_type, resource_id, correlation_id, topic, payload,"
-      " principal, internal, CAST((julianday(created_at) - 2440587.5) * 86400000.0 AS INTEGER)"
-      " FROM tmfd_outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
-  auto& st = conn.prepare(kSql);
-  store::StatementUse use(st);
-  st.bind(1, after).bind(2, durable).bind(3, static_cast<std::int64_t>(limit));
+namespace {
+
+const std::string kColumns =
+    "SELECT seq, event_id, event_type, domain, resource_type, resource_id, correlation_id, topic, payload,"
+    " principal, internal, CAST((julianday(created_at) - 2440587.5) * 86400000.0 AS INTEGER)"
+    " FROM tmfd_outbox WHERE seq > ? AND seq <= ?";
+
+std::vector<OutboxEntry> read_rows(store::Statement& st) {
   std::vector<OutboxEntry> out;
   while (st.step()) {
     OutboxEntry entry;
@@ -30,6 +31,43 @@ std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t
     out.push_back(std::move(entry));
   }
   return out;
+}
+
+} // namespace
+
+std::vector<OutboxEntry> read_outbox_after(store::Connection& conn, std::int64_t after, std::int64_t durable,
+                                           std::size_t limit) {
+  static const std::string kSql = kColumns + " ORDER BY seq LIMIT ?";
+  auto& st = conn.prepare(kSql);
+  store::StatementUse use(st);
+  st.bind(1, after).bind(2, durable).bind(3, static_cast<std::int64_t>(limit));
+  return read_rows(st);
+}
+
+OutboxRead read_outbox_selected(store::Connection& conn, std::int64_t after, std::int64_t durable, std::size_t limit,
+                                const OutboxSelection& selection) {
+  // The conditions are tested on each row's leading columns: rows left out are never decoded up
+  // to their payload. One prepared statement per number of types (the connection caches them).
+  std::string sql = kColumns;
+  if (!selection.event_types.empty()) {
+    sql += " AND event_type IN (?";
+    for (std::size_t i = 1; i < selection.event_types.size(); ++i) sql += ",?";
+    sql += ")";
+  }
+  if (!selection.include_internal) sql += " AND internal = 0";
+  sql += " ORDER BY seq LIMIT ?";
+  auto& st = conn.prepare(sql);
+  store::StatementUse use(st);
+  st.bind(1, after);
+  st.bind(2, durable);
+  int index = 3;
+  for (const auto& type : selection.event_types) st.bind(index++, type);
+  st.bind(index, static_cast<std::int64_t>(limit));
+  OutboxRead read;
+  read.entries = read_rows(st);
+  // A full page may stop short of `durable`; a shorter one has looked at everything up to it.
+  read.read_upto = read.entries.size() >= limit ? read.entries.back().event.sequence : std::max(after, durable);
+  return read;
 }
 
 std::int64_t outbox_head(store::Connection& conn) {

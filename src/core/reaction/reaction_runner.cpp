@@ -39,7 +39,7 @@ ReactionRunner::ReactionRunner(Reaction reaction, delivery::EventFilter filter, 
 ReactionRunner::~ReactionRunner() { stop(); }
 
 void ReactionRunner::start(delivery::EventStreams& streams) {
-  stream_ = streams.open("reaction:" + reaction_.name, reaction_.first_start, true);
+  stream_ = streams.open("reaction:" + reaction_.name, reaction_.first_start, true, filter_.event_types());
   read_upto_ = stream_->acknowledged();
   forgotten_upto_ = read_upto_;
   cursor_ = read_upto_;
@@ -100,6 +100,8 @@ void ReactionRunner::run() {
         if (held != blocked_.end()) held->second.push_back(std::move(p));  // behind its resource's retry
         else round.push_back(std::move(p));
       }
+      // Past the events of other types the stream skipped, too.
+      read_upto_ = std::max(read_upto_, stream_->position());
       if (!round.empty()) run_round(std::move(round));
       acknowledge_handled(read_upto_);
     } catch (const std::exception& e) {

@@ -99,12 +99,14 @@ void WriteQueue::stop() {
 
 // The query planner needs statistics to choose between indexes: with two indexed filters (e.g.
 // lifecycleStatus and name) and none, it may walk the far less selective index. Refresh them after
-// every 50,000 changed rows: analysis_limit (set at open) bounds each run, but it still holds up
-// the writer for some milliseconds across every table.
+// 50,000 changed rows, then after twice as many each time up to every 2 million: analysis_limit
+// (set at open) bounds each run, but one still holds up the writer for tens of milliseconds
+// across every table, and statistics matter most while tables are small and change shape.
 void WriteQueue::refresh_statistics_if_due() {
   const std::int64_t changes = sqlite3_total_changes64(conn_.raw());
-  if (changes - changes_at_last_analyze_ < 50000) return;
+  if (changes - changes_at_last_analyze_ < analyze_interval_) return;
   changes_at_last_analyze_ = changes;
+  analyze_interval_ = std::min<std::int64_t>(analyze_interval_ * 2, 2'000'000);
   try {
     conn_.exec("ANALYZE");
   } catch (const std::exception& e) {

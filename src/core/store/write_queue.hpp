@@ -105,6 +105,7 @@ private:
   bool stopping_ = false;
   bool writer_waiting_ = false;  // wake the writer only when it sleeps: saves a futex call per write
   std::int64_t changes_at_last_analyze_ = 0;
+  std::int64_t analyze_interval_ = 50'000;  // changed rows between two statistics refreshes
   // steady_clock milliseconds when the current group was taken; 0 when the writer is idle.
   std::atomic<std::int64_t> group_started_ms_{0};
   std::atomic<std::int64_t> durable_sequence_{0};

@@ -39,6 +39,10 @@ public:
   virtual void rewind() = 0;
   // The last acknowledged sequence (0: none yet).
   virtual std::int64_t acknowledged() const = 0;
+  // How far next() has read: at least the last event it returned, and beyond it when events it
+  // does not return (another type, an internal kind's) came after. Acknowledging up to here
+  // moves the cursor past them.
+  virtual std::int64_t position() const = 0;
   // Wakes a next() that waits, and makes later calls return at once (used on shutdown).
   virtual void close() = 0;
 };
