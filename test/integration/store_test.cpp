@@ -487,12 +487,17 @@ TEST_CASE("writes queued behind a busy writer are committed together, failures i
 // of whichever write passed the log's size limit: the log is still copied back and reused from
 // its start, so its file stays far smaller than everything written through it.
 TEST_CASE("checkpoints run off the writer and keep the write-ahead log reused", "[store][checkpoint]") {
-  TmfdProcess p;
+  TmfdOptions options;
+  options.full_yaml = "server:\n  host: 127.0.0.1\n  port: 0\n"
+                      "storage:\n  path: $DIR/tmfd.db\n  checkpoint_pages: 1000\n"
+                      "plugins:\n  directory: " TMFD_PLUGIN_DIR "\n"
+                      "modules:\n  party:\n    enabled: true\n";
+  TmfdProcess p(options);
   HttpClient c(p.port());
   auto body = individual("Large", "Checkpoint");
   body["note"] = std::string(32 * 1024, 'c');
   // Each write logs its 32 KiB body twice (the resource and its event): ~26 MB through the log,
-  // over six times the 4 MiB checkpoint size.
+  // over six times the 4 MiB (1000 pages) checkpoint size.
   const std::size_t writes = 400;
   for (std::size_t i = 0; i < writes; ++i) REQUIRE(c.post_json(kIndividuals, body).status == 201);
   REQUIRE(eventually([&] { return metric_value(metrics_text(p.port()), "tmfd_store_checkpoints_total") >= 2; },

@@ -85,6 +85,7 @@ Settings read_settings(const json::object& root) {
   s.database.synchronous_full = text(storage, "synchronous", "full") == "full";
   s.database.max_group_size = static_cast<std::size_t>(integer(storage, "max_group_size", 512));
   s.database.busy_timeout_ms = static_cast<int>(integer(storage, "busy_timeout_ms", 5000));
+  s.database.checkpoint_pages = static_cast<int>(integer(storage, "checkpoint_pages", 8000));
   s.database.stuck_writer_seconds = static_cast<int>(integer(storage, "stuck_writer_seconds", 30));
 
   const auto& logging = section(root, "logging");

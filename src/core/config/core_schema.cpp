@@ -127,6 +127,8 @@ Field storage() {
        text("synchronous", "SQLite synchronous mode", "full", {"normal", "full"}),
        integer("max_group_size", "writes committed together in one transaction", 512, 1, 10000),
        integer("busy_timeout_ms", "how long a connection waits for a lock", 5000, 0),
+       integer("checkpoint_pages", "write-ahead log size, in 4 KiB pages, from which it is checkpointed", 8000, 100,
+               1000000),
        integer("stuck_writer_seconds", "/health/ready fails when one group of writes takes longer", 30, 1)});
 }
 

@@ -204,7 +204,9 @@ void store_consumer_cursor(store::Connection& writer, const std::string& name, s
 }
 
 std::int64_t prune_outbox(store::Connection& writer, std::int64_t sequence) {
-  auto& st = writer.prepare("DELETE FROM tmfd_outbox WHERE seq <= ?");
+  // The newest row stays, whatever has passed it: its seq is where numbering goes on, after a
+  // restart too (store/outbox_head.hpp).
+  auto& st = writer.prepare("DELETE FROM tmfd_outbox WHERE seq <= ? AND seq < (SELECT max(seq) FROM tmfd_outbox)");
   store::StatementUse use(st);
   st.bind(1, sequence);
   st.step();

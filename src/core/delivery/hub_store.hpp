@@ -42,7 +42,7 @@ void finish_replays(store::Connection& writer, const std::string& hub_id, const 
 bool load_consumer_cursor(store::Connection& reader, const std::string& name, std::int64_t& cursor);
 void store_consumer_cursor(store::Connection& writer, const std::string& name, std::int64_t cursor);
 
-// Deletes outbox entries up to `sequence`; returns how many went.
+// Deletes outbox entries up to `sequence`, except the newest entry; returns how many went.
 std::int64_t prune_outbox(store::Connection& writer, std::int64_t sequence);
 
 } // namespace tmfd::delivery::hub_store

@@ -1,5 +1,7 @@
 #include "delivery/outbox_log.hpp"
 
+#include "store/outbox_head.hpp"
+
 #include <algorithm>
 
 namespace tmfd::delivery {
@@ -70,11 +72,7 @@ OutboxRead read_outbox_selected(store::Connection& conn, std::int64_t after, std
   return read;
 }
 
-std::int64_t outbox_head(store::Connection& conn) {
-  auto& st = conn.prepare("SELECT seq FROM sqlite_sequence WHERE name='tmfd_outbox'");
-  store::StatementUse use(st);
-  return st.step() ? st.column_int(0) : 0;
-}
+std::int64_t outbox_head(store::Connection& conn) { return store::outbox_head_sequence(conn); }
 
 std::int64_t outbox_before_oldest(store::Connection& conn) {
   auto& st = conn.prepare("SELECT min(seq) FROM tmfd_outbox");

@@ -71,7 +71,7 @@ void CommitSyncer::run() {
       waiting_ = false;
       if (queue_.empty()) return;  // stopping and drained
       batch.swap(queue_);
-      running_ = true;
+      running_ = true;  // syncing
     }
     // Every group in the batch was written to the log before it was queued, so one sync of the
     // log (the same file for all of them) makes them all durable.
@@ -83,8 +83,9 @@ void CommitSyncer::run() {
       if (rc != SQLITE_OK) on_sync_failure(rc);
       metrics_.wal_syncs.fetch_add(1, std::memory_order_relaxed);
     }
-    for (auto& p : batch) p.completion();
-    batch.clear();
+    // The disk is free: the writer may commit its next group now, while this thread answers and
+    // announces the groups just synced (their completions), and that group's sync starts as soon
+    // as they are done.
     bool now_idle;
     {
       std::lock_guard lock(mutex_);
@@ -92,6 +93,8 @@ void CommitSyncer::run() {
       now_idle = queue_.empty();
     }
     if (now_idle && on_idle_) on_idle_();
+    for (auto& p : batch) p.completion();
+    batch.clear();
   }
 }
 

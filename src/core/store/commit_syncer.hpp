@@ -42,9 +42,10 @@ public:
   CommitSyncer& operator=(const CommitSyncer&) = delete;
 
   // `thread_init` runs first on the new thread (the write queue marks it as one of its own);
-  // `on_idle` runs on it each time it has completed everything queued.
+  // `on_idle` runs on it each time a sync ends with nothing more queued.
   void start(std::function<void()> thread_init, std::function<void()> on_idle);
-  // Nothing queued and nothing being synced or completed. Any thread.
+  // Nothing queued and no sync under way (completions of synced groups may still be running:
+  // a group committed now is synced right after them). Any thread.
   bool idle() const;
   // Queues a group's completion, to run once `wal` is synced (no sync when null: a group that did
   // not commit). Completions run on this thread, in the order they were queued.
@@ -66,7 +67,7 @@ private:
   std::deque<Pending> queue_;
   bool stopping_ = false;
   bool waiting_ = false;
-  bool running_ = false;  // a batch is being synced or completed
+  bool running_ = false;  // a batch is being synced
   std::thread thread_;
 };
 

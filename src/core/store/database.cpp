@@ -15,6 +15,7 @@
 #include "observability/metrics.hpp"
 #include "store/history_log.hpp"
 #include "store/json_match.hpp"
+#include "store/outbox_head.hpp"
 
 namespace tmfd::store {
 
@@ -78,7 +79,7 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
     : options_(std::move(options)), lock_fd_(lock_database(options_.path)), instance_id_(next_instance_id++),
       writer_(options_.path, Connection::Mode::ReadWrite, options_.busy_timeout_ms),
       queue_(writer_, options_.max_group_size, metrics),
-      checkpointer_(options_.path, options_.busy_timeout_ms, kCheckpointFrames, metrics) {
+      checkpointer_(options_.path, options_.busy_timeout_ms, options_.checkpoint_pages, metrics) {
   writer_.exec("PRAGMA journal_mode=WAL");
   // With synchronous full, SQLite does not sync inside COMMIT: the write queue's CommitSyncer
   // syncs the log after the commit, off the writer's path, before anything is acknowledged
@@ -89,7 +90,7 @@ Database::Database(DatabaseOptions options, observability::Metrics& metrics)
   configure_connection(writer_);
   writer_.exec(
       "CREATE TABLE IF NOT EXISTS tmfd_outbox("
-      " seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, event_type TEXT NOT NULL,"
+      " seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, event_type TEXT NOT NULL,"
       " domain TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,"
       " correlation_id TEXT NOT NULL, payload TEXT NOT NULL,"
       " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
@@ -172,8 +173,7 @@ void Database::start_writer(WriteQueue::CommitListener on_commit) {
   writer_.exec("ANALYZE");
   {
     // Everything in the outbox at start is on disk as far as anyone can tell.
-    Statement head(writer_.raw(), "SELECT seq FROM sqlite_sequence WHERE name='tmfd_outbox'");
-    queue_.set_durable_sequence(head.step() ? head.column_int(0) : 0);
+    queue_.set_durable_sequence(outbox_head_sequence(writer_));
   }
   queue_.start(std::move(on_commit), options_.synchronous_full);
   writer_started_ = true;

@@ -24,6 +24,8 @@ struct DatabaseOptions {
   bool synchronous_full = false;
   std::size_t max_group_size = 512;
   int busy_timeout_ms = 5000;
+  // The log size, in pages, from which it is checkpointed (store/wal_checkpointer.hpp).
+  int checkpoint_pages = 8000;
   // /health/ready reports the writer stuck when one group of writes takes longer than this.
   int stuck_writer_seconds = 30;
 };
@@ -73,8 +75,6 @@ private:
   std::uint64_t instance_id_;
   Connection writer_;
   WriteQueue queue_;
-  // A checkpoint is asked for once the log holds this many pages (SQLite's default, 4 MiB).
-  static constexpr int kCheckpointFrames = 1000;
   WalCheckpointer checkpointer_;
   bool writer_started_ = false;
 };

@@ -1,5 +1,7 @@
 #include "store/wal_checkpointer.hpp"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include <tmfd/log.hpp>
@@ -7,6 +9,11 @@
 #include "observability/metrics.hpp"
 
 namespace tmfd::store {
+
+namespace {
+// The most the writer copies itself to start the log over (see the header).
+constexpr int kWriterTailPages = 64;
+} // namespace
 
 WalCheckpointer::WalCheckpointer(std::string path, int busy_timeout_ms, int frames, observability::Metrics& metrics)
     : path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms), frames_(frames), metrics_(metrics) {}
@@ -36,7 +43,8 @@ int WalCheckpointer::on_wal_commit(void* arg, sqlite3* db, const char* schema, i
   self->last_frames_ = frames;
   if (frames < self->frames_) return SQLITE_OK;
   const int backfilled = self->backfilled_.load();
-  const bool small_tail = backfilled > 0 && backfilled <= frames && frames - backfilled <= self->frames_ / 4;
+  const bool small_tail =
+      backfilled > 0 && backfilled <= frames && frames - backfilled <= std::min(self->frames_ / 4, kWriterTailPages);
   if (small_tail || frames >= 4 * self->frames_) {
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     self->backfilled_.store(0);

@@ -9,8 +9,10 @@
 //
 // The log is only reused once a checkpoint has copied all of it, and under steady writes the
 // writer has always appended a little more by the time this thread is done. So once a
-// checkpoint here has copied all but a small tail, the writer copies that tail itself (cheap)
-// and its next transaction starts the log over. Under writes so sustained that the log grows
+// checkpoint here has copied all but a small tail (at most 64 pages), the writer copies that
+// tail itself and its next transaction starts the log over. That costs the writer two syncs (the
+// log, then the database file), during which every write waits: hence a large log (few restarts)
+// and a small tail (quick syncs); this thread runs pass after pass until the tail is that small. Under writes so sustained that the log grows
 // past four times the threshold anyway, the writer checkpoints all of it (as SQLite would have).
 #include <atomic>
 #include <condition_variable>
