@@ -3,6 +3,7 @@
 #include "plan.hpp"
 
 #include "json_fields.hpp"
+#include "order_paths.hpp"
 
 namespace tmfd::ordering {
 
@@ -110,8 +111,15 @@ ResourceItem* Plan::resource_item(const std::string& item_id) { return by_id(res
 ServiceItem* Plan::service_item(const std::string& item_id) { return by_id(service_items, item_id); }
 ProductItem* Plan::product_item(const std::string& item_id) { return by_id(product_items, item_id); }
 
+std::string root_order_path(const Plan& plan) {
+  if (plan.root == "serviceOrder") return kServiceOrders;
+  if (plan.root == "resourceOrder") return kResourceOrders;
+  return kProductOrders;
+}
+
 json::object to_json(const Plan& p) {
   json::object o{{"id", p.id},
+                 {"root", p.root},
                  {"serviceOrderId", p.service_order_id},
                  {"resourceOrderId", p.resource_order_id},
                  {"processFlowId", p.process_flow_id},
@@ -130,6 +138,7 @@ json::object to_json(const Plan& p) {
 Plan plan_from_json(const json::object& o) {
   Plan p;
   p.id = text_at(o, "id");
+  if (auto root = text_at(o, "root"); !root.empty()) p.root = root;  // plans stored before direct orders: productOrder
   p.service_order_id = text_at(o, "serviceOrderId");
   p.resource_order_id = text_at(o, "resourceOrderId");
   p.process_flow_id = text_at(o, "processFlowId");

@@ -67,7 +67,11 @@ struct ProductItem {
 };
 
 struct Plan {
-  std::string id;                   // = the product order's id
+  std::string id;                   // = the id of the order it fulfils (its root)
+  // What the client ordered: a productOrder (decomposed down to resources), or a serviceOrder or
+  // resourceOrder posted directly (direct_orders.cpp): then id = service_order_id or
+  // resource_order_id, and the plan has no product items.
+  std::string root = "productOrder";
   std::string service_order_id;     // empty when the order needs no service order
   std::string resource_order_id;
   std::string process_flow_id;
@@ -86,6 +90,9 @@ struct Plan {
   ServiceItem* service_item(const std::string& id);
   ProductItem* product_item(const std::string& id);
 };
+
+// The collection of the plan's root order.
+std::string root_order_path(const Plan& plan);
 
 inline std::string resource_owner(const std::string& item_id) { return "resource:" + item_id; }
 inline std::string service_owner(const std::string& item_id) { return "service:" + item_id; }

@@ -20,9 +20,17 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
 void sync_views(const Plan& plan, UnitOfWork& work);
 // The product order a service or resource order fulfils (its externalReference), or "".
 std::string parent_product_order(const json::object& child);
+// The order a service or resource order made by the orchestrator fulfils, as "product order <id>"
+// or "service order <id>" (a service order posted directly); "" for an order a client posted.
+std::string fulfilled_order_of(const json::object& child);
 
 // Adds a note to the product order (why it failed or was held).
 void note_on_order(UnitOfWork& work, const std::string& order_id, const std::string& text);
+// Adds a note to the plan's root order (the product order, or the service or resource order
+// posted directly).
+void note_on_order(UnitOfWork& work, const Plan& plan, const std::string& text);
+// Adds a note to the order at `path`/`id` (TMF622, TMF641 and TMF652 orders all have `note`).
+void note_on(UnitOfWork& work, const std::string& path, const std::string& id, const std::string& text);
 
 // The TMF state a plan's state shows as, for each view.
 std::string order_state_of(const Plan& plan);
