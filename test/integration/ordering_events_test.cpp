@@ -158,3 +158,48 @@ TEST_CASE("an order fulfilled at once reaches a milestone per service order item
   // A product order has no milestone event in TMF622 v4, and no manual step: no information required.
   CHECK(outbox_count(p, id, "ProductOrderInformationRequiredEvent") == 0);
 }
+
+TEST_CASE("a resource's manual step raises information required on the resource order too", "[ordering][ordering-events]") {
+  // The SIM card is checked by a person; the MSISDN comes from a pool.
+  TmfdProcess p(ordering_options("  ordering:\n    enabled: true\n"
+                                 "    pools:\n      demo-msisdn: {first: \"447700000000\", last: \"447700000099\"}\n"
+                                 "    plans:\n"
+                                 "      rs-msisdn:\n        steps:\n"
+                                 "          allocate-msisdn: {executor: allocate, pool: demo-msisdn, characteristic: msisdn}\n"
+                                 "      rs-sim-card:\n        steps:\n"
+                                 "          check-sim: {executor: manual}\n"));
+  HttpClient c(p.port());
+  const auto customer = new_customer(c);
+
+  SECTION("in a product order: on the product order and on the resource order") {
+    const auto id = str(place(c, order_of(customer, {"po-mobile-unlimited"})), "id");
+    const auto flow = process_flow_of(c, id);
+    const auto so_id = related_id(flow, "serviceOrder");
+    const auto ro_id = related_id(flow, "resourceOrder");
+    REQUIRE(eventually([&] { return outbox_count(p, ro_id, "ResourceOrderInformationRequiredEvent") == 1; }, 20s));
+    CHECK(outbox_count(p, id, "ProductOrderInformationRequiredEvent") == 1);
+    CHECK(outbox_count(p, so_id, "ServiceOrderInformationRequiredEvent") == 0);  // the step is the resource's
+    for (const auto& row : read_outbox(p, ro_id))
+      if (row.event_type == "ResourceOrderInformationRequiredEvent")
+        check_outbox_event(row, EventSource{"resourceOrdering", "resourceOrder", kTmf652}, ro_id);
+    for (const auto& row : read_outbox(p, id))
+      if (row.event_type == "ProductOrderInformationRequiredEvent")
+        check_outbox_event(row, EventSource{"productOrdering", "productOrder", kTmf622}, id);
+    CHECK(state_of(c, id) == "inProgress");
+  }
+  SECTION("in a resource order posted directly: on that order") {
+    auto r = post_json(c, kResourceOrders, json::object{{"orderItem", json::array{json::object{
+                                                           {"id", "1"}, {"action", "add"}, {"resourceSpecification", json::object{{"id", "rs-sim-card"}}}}}}});
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    const auto ro_id = id_of(r);
+    REQUIRE(eventually([&] { return outbox_count(p, ro_id, "ResourceOrderInformationRequiredEvent") == 1; }, 20s));
+    for (const auto& row : read_outbox(p, ro_id))
+      if (row.event_type == "ResourceOrderInformationRequiredEvent")
+        check_outbox_event(row, EventSource{"resourceOrdering", "resourceOrder", kTmf652}, ro_id);
+    const auto ro = get_object(c, kResourceOrders + "/" + ro_id);
+    check_spec(ro, kTmf652, "ResourceOrder");
+    CHECK(str(ro, "state") == "inProgress");
+    CHECK_THAT(str(ro.at("note").as_array().back().as_object(), "text"), Catch::Matchers::Contains("check-sim"));
+  }
+}
