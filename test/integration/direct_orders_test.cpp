@@ -345,3 +345,30 @@ TEST_CASE("a service order posted directly waits for a person, tells so, and can
     CHECK(total_count(c, "/admin/ordering/allocation") == 0);
   }
 }
+
+TEST_CASE("a direct service order's derived items never take its own ids, and a client's external reference does not stop it", "[ordering][direct-orders]") {
+  TmfdProcess p(ordering_options());
+  HttpClient c(p.port());
+  const auto customer = new_customer(c);
+  // Item "1" (internet access) decomposes into two more items; the client uses "1.1" itself.
+  auto body = service_order(customer, json::array{add_service("1", "ss-internet-access"), add_service("1.1", "ss-mobile-voice-data")});
+  // A BSS's own product order, named the way TMF641 allows.
+  body["externalReference"] = json::array{json::object{{"externalReferenceType", "ProductOrder"}, {"name", "bss-order-42"}}};
+  const auto so_id = str(post_order(c, kServiceOrders, body, kTmf641, "ServiceOrder"), "id");
+  REQUIRE(wait_for_order(c, kServiceOrders, so_id, "completed"));
+  const auto so = get_object(c, kServiceOrders + "/" + so_id);
+  check_spec(so, kTmf641, "ServiceOrder");
+  auto items = items_by_id(so, "serviceOrderItem");
+  CHECK(items.size() == 4);
+  for (const char* id : {"1", "1.1", "1.2", "1.3"}) {
+    INFO(id);
+    REQUIRE(items.count(id) == 1);
+    CHECK(str(items[id], "state") == "completed");
+  }
+  CHECK(ref_id(items["1.1"].at("service").as_object(), "serviceSpecification") == "ss-mobile-voice-data");
+  std::set<std::string> depends_on;
+  for (const auto& r : items["1"].at("serviceOrderItemRelationship").as_array())
+    depends_on.insert(str(r.at("orderItem").as_object(), "itemId"));
+  CHECK(depends_on == std::set<std::string>{"1.2", "1.3"});
+  CHECK(total_count(c, kServices) == 4);
+}

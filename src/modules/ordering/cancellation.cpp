@@ -142,9 +142,6 @@ void cancel_child_order(Orchestrator& orchestrator, const std::string& cancel_pa
   auto stored = work.get(order_path, order_id);
   if (!stored) return end_task(work, cancel_path, cancel_id, "terminatedWithError", "the order no longer exists");
   auto order = parse_object(stored->body);
-  // Orders the orchestrator made name the order they fulfil.
-  if (const auto parent = fulfilled_order_of(order); !parent.empty())
-    return end_task(work, cancel_path, cancel_id, "terminatedWithError", "this order fulfils " + parent + ": cancel that order");
   // An order posted directly and being fulfilled: undone like a product order, unless past its
   // point of no return.
   if (auto plan = orchestrator.find_plan(work, order_id); plan && (plan->state == "running" || plan->state == "held")) {
@@ -161,6 +158,10 @@ void cancel_child_order(Orchestrator& orchestrator, const std::string& cancel_pa
     }
     return end_task(work, cancel_path, cancel_id, "done", "");
   }
+  // Orders the orchestrator made name the order they fulfil (and are never acknowledged: a
+  // client's order may name its own product order in externalReference).
+  if (const auto parent = fulfilled_order_of(order); !parent.empty() && text_at(order, "state") != "acknowledged")
+    return end_task(work, cancel_path, cancel_id, "terminatedWithError", "this order fulfils " + parent + ": cancel that order");
   const std::string state = text_at(order, "state");
   const Lifecycle lc = order_path == kServiceOrders ? service_order_lifecycle() : resource_order_lifecycle();
   std::vector<std::string> path;

@@ -50,6 +50,7 @@ public:
     std::set<std::string> ids;
     if (items)
       for (const auto& v : *items) ids.insert(text_at(v.get_object(), "id"));
+    taken_ = ids;
     if (items)
       for (const auto& v : *items) {
         const auto& item = v.get_object();
@@ -131,7 +132,7 @@ private:
     std::map<std::string, std::string> item_of_spec;
     for (std::size_t i = 0; i < specs.size(); ++i) {
       ServiceItem s;
-      s.id = i == 0 ? item_id : item_id + "." + std::to_string(i);
+      s.id = i == 0 ? item_id : derived_id(item_id);
       s.action = "add";
       s.specification = spec_reference(specs[i]);
       s.customer_facing = i == 0;
@@ -165,7 +166,7 @@ private:
       }
       const auto body = parse_object(stored->body);
       ServiceItem s;
-      s.id = i == 0 ? item_id : item_id + "." + std::to_string(i);
+      s.id = i == 0 ? item_id : derived_id(item_id);
       s.action = action;
       s.service_id = service_ids[i];
       s.customer_facing = i == 0;
@@ -322,6 +323,13 @@ private:
     add_steps(text_at(plan_.resource_items.back().specification, "id"), action, resource_owner(r.id));
   }
 
+  // The id of an item a service order item decomposed into: "<id>.1", "<id>.2", ..., skipping
+  // ids the order's own items use.
+  std::string derived_id(const std::string& item_id) {
+    for (int n = 1;; ++n)
+      if (auto id = item_id + "." + std::to_string(n); taken_.insert(id).second) return id;
+  }
+
   // The configured steps of `spec_id` for `action`, owned by `owner` (resource_owner or service_owner).
   void add_steps(const std::string& spec_id, const std::string& action, const std::string& owner) {
     auto plan = config_.plans.find(spec_id);
@@ -351,6 +359,7 @@ private:
   UnitOfWork& work_;
   std::string now_;
   Plan plan_;
+  std::set<std::string> taken_;  // item ids of a service order posted directly, and those derived
 };
 
 } // namespace

@@ -155,8 +155,9 @@ void Orchestrator::start_direct_order(const std::string& path, const std::string
   auto stored = work.get(path, order_id);
   if (!stored) return;  // deleted before it started
   const auto order = parse_object(stored->body);
-  // Moved by hand (or cancelled) before it started; or made by the orchestrator for another order.
-  if (text_at(order, "state") != "acknowledged" || !fulfilled_order_of(order).empty()) return;
+  // Cancelled before it started. (The orchestrator creates its child orders past acknowledged, so
+  // an external reference to a product order, a client's own, does not stop a direct order.)
+  if (text_at(order, "state") != "acknowledged") return;
   Plan plan;
   try {
     plan = path == kServiceOrders ? decompose_service_order(order, *catalog_, config_, work)

@@ -73,11 +73,11 @@ ResourceKind cancel_kind(const std::string& api, const std::string& base, const 
 // directly moves with its fulfilment once that started.
 void refuse_client_moves(const json::object& order, const json::object* previous, UnitOfWork& work) {
   if (!previous || orchestrator_is_writing() || text_at(order, "state") == text_at(*previous, "state")) return;
-  if (const auto parent = fulfilled_order_of(*previous); !parent.empty())
-    throw ApiError(409, "STATE_SET_BY_ORCHESTRATOR", "Illegal state change", "this order fulfils " + parent + " and moves with it");
   if (work.get(kPlans, text_at(*previous, "id")))
     throw ApiError(409, "STATE_SET_BY_ORCHESTRATOR", "Illegal state change",
                    "this order is being fulfilled and moves with its fulfilment (cancel it with a cancel task)");
+  if (const auto parent = fulfilled_order_of(*previous); !parent.empty())
+    throw ApiError(409, "STATE_SET_BY_ORCHESTRATOR", "Illegal state change", "this order fulfils " + parent + " and moves with it");
 }
 
 void refuse_unfinished_delete(const json::object& order, UnitOfWork&) {
