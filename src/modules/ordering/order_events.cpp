@@ -28,6 +28,21 @@ void information_required(UnitOfWork& work, const std::string& path, const std::
 
 std::string milestone_id_of_item(const std::string& item_id) { return "item-" + item_id + "-completed"; }
 
+json::object milestone_of(const ServiceItem& s) {
+  std::string message = "service order item " + s.id + " (" + s.action + " " +
+                        (text_at(s.specification, "name").empty() ? text_at(s.specification, "id")
+                                                                  : text_at(s.specification, "name")) +
+                        ") completed";
+  if (!s.service_id.empty()) message += ": service " + s.service_id;
+  return json::object{{"id", milestone_id_of_item(s.id)},
+                      {"name", "serviceOrderItemCompleted"},
+                      {"description", "a service order item reached completed"},
+                      {"message", std::move(message)},
+                      {"milestoneDate", now_timestamp()},
+                      {"status", "reached"},
+                      {"@type", "Milestone"}};
+}
+
 void announce_waiting_step(const Plan& plan, const Step& step, UnitOfWork& work) {
   const bool resource_step = step.owner.starts_with("resource:");
   const std::string item = step.owner.substr(step.owner.find(':') + 1);
@@ -57,20 +72,8 @@ void record_milestones(const Plan& plan, UnitOfWork& work) {
     if (m.is_object()) reached.insert(text_at(m.get_object(), "id"));
   bool added = false;
   for (const auto* s : completed) {
-    const std::string id = milestone_id_of_item(s->id);
-    if (reached.contains(id)) continue;
-    std::string message = "service order item " + s->id + " (" + s->action + " " +
-                          (text_at(s->specification, "name").empty() ? text_at(s->specification, "id")
-                                                                     : text_at(s->specification, "name")) +
-                          ") completed";
-    if (!s->service_id.empty()) message += ": service " + s->service_id;
-    milestones.push_back(json::object{{"id", id},
-                                      {"name", "serviceOrderItemCompleted"},
-                                      {"description", "a service order item reached completed"},
-                                      {"message", std::move(message)},
-                                      {"milestoneDate", now_timestamp()},
-                                      {"status", "reached"},
-                                      {"@type", "Milestone"}});
+    if (reached.contains(milestone_id_of_item(s->id))) continue;
+    milestones.push_back(milestone_of(*s));
     added = true;
   }
   if (!added) return;

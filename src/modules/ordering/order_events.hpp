@@ -24,7 +24,8 @@ void announce_waiting_step(const Plan& plan, const Step& step, UnitOfWork& work)
 // states.
 void record_milestones(const Plan& plan, UnitOfWork& work);
 
-// The milestone id of a completed service order item.
+// The milestone id of a completed service order item, and the milestone.
 std::string milestone_id_of_item(const std::string& item_id);
+json::object milestone_of(const ServiceItem& item);
 
 } // namespace tmfd::ordering

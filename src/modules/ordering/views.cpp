@@ -250,7 +250,15 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
                      {"state", child_order_state(plan, plan.service_items)}};
     if (!parties.empty()) so["relatedParty"] = parties;
     if (is_final_order_state(text_at(so, "state"))) so["completionDate"] = now;
+    // Items completed already are created with their milestones (one write instead of two for an
+    // order fulfilled at once); record_milestones then finds them there.
+    json::array milestones;
+    for (const auto& s : plan.service_items)
+      if (s.state == "completed") milestones.push_back(milestone_of(s));
+    if (!milestones.empty()) so["milestone"] = std::move(milestones);
+    const bool reached = so.contains("milestone");
     require_ok(work.create(kServiceOrders, std::move(so)), "service order");
+    if (reached) work.emit_event(kServiceOrders, plan.service_order_id, "ServiceOrderMilestoneEvent");
   }
 
   if (plan.root != "resourceOrder" && !plan.resource_order_id.empty()) {
