@@ -99,6 +99,7 @@ TEST_CASE("a manual step that starts waiting raises information required on its 
   // What is needed is in the orders' notes: which task flow to complete, and how.
   const auto event_order = received(receiver, "ProductOrderInformationRequiredEvent", id)[0].json().at("event").at("productOrder").as_object();
   CHECK_THAT(str(event_order.at("note").as_array().back().as_object(), "text"), Catch::Matchers::Contains(task_id));
+  CHECK(str(event_order, "state") == "inProgress");  // announced once the order shows it started
   const auto so = get_object(c, kServiceOrders + "/" + so_id);
   check_spec(so, kTmf641, "ServiceOrder");
   CHECK_THAT(str(so.at("note").as_array().back().as_object(), "text"), Catch::Matchers::Contains("PATCH"));

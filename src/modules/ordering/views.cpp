@@ -1,7 +1,7 @@
 #include "views.hpp"
 
-#include <deque>
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -255,8 +255,8 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
     json::array milestones;
     for (const auto& s : plan.service_items)
       if (s.state == "completed") milestones.push_back(milestone_of(s));
-    if (!milestones.empty()) so["milestone"] = std::move(milestones);
-    const bool reached = so.contains("milestone");
+    const bool reached = !milestones.empty();
+    if (reached) so["milestone"] = std::move(milestones);
     require_ok(work.create(kServiceOrders, std::move(so)), "service order");
     if (reached) work.emit_event(kServiceOrders, plan.service_order_id, "ServiceOrderMilestoneEvent");
   }
@@ -284,7 +284,7 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
     require_ok(work.create(kResourceOrders, std::move(ro)), "resource order");
   }
 
-  // The order the client placed comes first (Orchestrator::order_of_step reads it so).
+  // The order the client placed comes first.
   json::array related;
   if (plan.root == "productOrder")
     related.push_back(json::object{{"id", order_id}, {"role", "productOrder"}, {"@referredType", "ProductOrder"}});
@@ -313,6 +313,7 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
   const std::string now = now_timestamp();
 
   // Task flows first: the orders' events then follow the steps that moved them.
+  std::vector<const Step*> waiting;  // manual steps that started waiting: announced on the orders last
   for (const auto& step : plan.steps) {
     const std::string target = task_flow_state_of(plan, step);
     auto stored = work.get(kTaskFlows, step.id);
@@ -342,7 +343,7 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
       require_ok(work.create(kTaskFlows, std::move(body)), "task flow " + step.id);
       if (step.executor == "manual" && target == "active") {
         work.emit_event(kTaskFlows, step.id, "TaskFlowInformationRequiredEvent");
-        announce_waiting_step(plan, step, work);
+        waiting.push_back(&step);
       }
       continue;
     }
@@ -357,7 +358,7 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
     require_ok(work.merge_patch(kTaskFlows, step.id, std::move(wanted)), "task flow " + step.id);
     if (step.executor == "manual" && target == "active" && from != "active") {
       work.emit_event(kTaskFlows, step.id, "TaskFlowInformationRequiredEvent");
-      announce_waiting_step(plan, step, work);
+      waiting.push_back(&step);
     }
   }
 
@@ -404,6 +405,8 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
   const auto flow = load(work, kProcessFlows, plan.process_flow_id);
   for (const auto& state : state_path(pf, text_at(flow, "state"), flow_target))
     require_ok(work.merge_patch(kProcessFlows, plan.process_flow_id, json::object{{"state", state}}), "process flow");
+  // Once the orders show their states (an order just started is inProgress, not acknowledged).
+  for (const auto* step : waiting) announce_waiting_step(plan, *step, work);
 }
 
 std::string parent_product_order(const json::object& child) {
