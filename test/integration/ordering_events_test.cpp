@@ -209,3 +209,30 @@ TEST_CASE("a resource's manual step raises information required on the resource 
     CHECK_THAT(str(ro.at("note").as_array().back().as_object(), "text"), Catch::Matchers::Contains("check-sim"));
   }
 }
+
+TEST_CASE("a failed step that holds its order raises information required: someone must fix it and resume", "[ordering][ordering-events]") {
+  // Nothing listens on port 1: the provisioning call fails at once, and its plan holds the order.
+  TmfdProcess p(ordering_options(demo_ordering_yaml(
+      "100.64.0.0/10", "          provision: {executor: http, url: \"http://127.0.0.1:1/provision\", max_attempts: 1, on_failure: hold}\n")));
+  HttpClient c(p.port());
+  const auto customer = new_customer(c);
+  const auto id = str(place(c, order_of(customer, {"po-static-ip-addon"})), "id");
+  REQUIRE(wait_for_state(c, id, "held"));
+  const auto so_id = related_id(process_flow_of(c, id), "serviceOrder");
+  REQUIRE(eventually([&] { return outbox_count(p, id, "ProductOrderInformationRequiredEvent") == 1; }, 20s));
+  CHECK(outbox_count(p, so_id, "ServiceOrderInformationRequiredEvent") == 1);
+  for (const auto& row : read_outbox(p, id))
+    if (row.event_type == "ProductOrderInformationRequiredEvent") {
+      check_outbox_event(row, EventSource{"productOrdering", "productOrder", kTmf622}, id);
+      const auto order = json::parse(row.payload).at("event").at("productOrder").as_object();
+      CHECK(str(order, "state") == "held");
+      CHECK_THAT(str(order.at("note").as_array().back().as_object(), "text"), Catch::Matchers::Contains("resume"));
+    }
+  for (const auto& row : read_outbox(p, so_id))
+    if (row.event_type == "ServiceOrderInformationRequiredEvent")
+      check_outbox_event(row, EventSource{"serviceOrdering", "serviceOrder", kTmf641}, so_id);
+  // Resumed, the step runs again, fails again, and asks again.
+  REQUIRE(post_json(c, kProductOrders + "/" + id + "/resume", json::object{}).status == 200);
+  REQUIRE(eventually([&] { return outbox_count(p, id, "ProductOrderInformationRequiredEvent") == 2; }, 20s));
+  CHECK(state_of(c, id) == "held");
+}

@@ -310,6 +310,7 @@ void Orchestrator::step_failed(Plan& plan, Step& step, const std::string& error,
   if (step.hold_on_failure) {
     plan.state = "held";
     plan.held_reason = why;
+    plan.held_by_steps.push_back(step.id);
   }
   note_on_order(work, plan, why);
 }

@@ -24,6 +24,23 @@ void information_required(UnitOfWork& work, const std::string& path, const std::
   work.emit_event(path, id, order_type_of(path) + "InformationRequiredEvent");
 }
 
+// "step 'name' of service order item 1"
+std::string step_label(const Step& step) {
+  const bool resource_step = step.owner.starts_with("resource:");
+  return "step '" + step.name + "' of " + (resource_step ? "resource" : "service") + " order item " +
+         step.owner.substr(step.owner.find(':') + 1);
+}
+
+// On the order the client placed, and on the child order the step belongs to when it is another.
+void announce(const Plan& plan, const Step& step, const std::string& text, UnitOfWork& work) {
+  const bool resource_step = step.owner.starts_with("resource:");
+  const std::string root = root_order_path(plan);
+  information_required(work, root, plan.id, text);
+  // The child order the step belongs to, when it is not the order the client placed.
+  const std::string& child = resource_step ? plan.resource_order_id : plan.service_order_id;
+  if (!child.empty() && child != plan.id) information_required(work, resource_step ? kResourceOrders : kServiceOrders, child, text);
+}
+
 } // namespace
 
 std::string milestone_id_of_item(const std::string& item_id) { return "item-" + item_id + "-completed"; }
@@ -44,17 +61,15 @@ json::object milestone_of(const ServiceItem& s) {
 }
 
 void announce_waiting_step(const Plan& plan, const Step& step, UnitOfWork& work) {
-  const bool resource_step = step.owner.starts_with("resource:");
-  const std::string item = step.owner.substr(step.owner.find(':') + 1);
   const std::string href = kProcessFlows + "/" + plan.process_flow_id + "/taskFlow/" + step.id;
-  const std::string text = "information required: step '" + step.name + "' of " +
-                           (resource_step ? "resource" : "service") + " order item " + item +
-                           " waits for a person; complete it with PATCH " + href + " {\"state\": \"completed\"}";
-  const std::string root = root_order_path(plan);
-  information_required(work, root, plan.id, text);
-  // The child order the step belongs to, when it is not the order the client placed.
-  const std::string& child = resource_step ? plan.resource_order_id : plan.service_order_id;
-  if (!child.empty() && child != plan.id) information_required(work, resource_step ? kResourceOrders : kServiceOrders, child, text);
+  announce(plan, step, "information required: " + step_label(step) + " waits for a person; complete it with PATCH " +
+                           href + " {\"state\": \"completed\"}", work);
+}
+
+void announce_holding_step(const Plan& plan, const Step& step, UnitOfWork& work) {
+  announce(plan, step, "information required: " + step_label(step) + " (task flow " + step.id + ") failed after " +
+                           std::to_string(step.attempts) + " attempt(s) and holds the order: " + step.error +
+                           "; fix the cause, then resume the order", work);
 }
 
 void record_milestones(const Plan& plan, UnitOfWork& work) {

@@ -2,9 +2,10 @@
 // Events the ordering specs define beyond create, change and delete, and when tmfd writes them
 // (docs/modules/ordering.md, "Events"):
 //   - ...InformationRequiredEvent (TMF622, TMF641, TMF652): an order needs a person. Written when
-//     one of its steps is a `manual` step that starts waiting, on the order the client placed
-//     and on the service or resource order the step fulfils, each with a note saying which task
-//     flow to complete and how;
+//     one of its steps is a `manual` step that starts waiting, or a step whose plan says
+//     `on_failure: hold` failed and held the order (someone must fix the cause and resume it): on
+//     the order the client placed and on the service or resource order the step fulfils, each
+//     with a note saying what is needed;
 //   - ServiceOrderMilestoneEvent (TMF641): a service order item completed. Each such item adds
 //     one `milestone` to its service order; the items that complete in one unit of work share
 //     one event.
@@ -18,6 +19,8 @@ namespace tmfd::ordering {
 
 // `step` (a manual step) has just started waiting for a person.
 void announce_waiting_step(const Plan& plan, const Step& step, UnitOfWork& work);
+// `step` failed after its attempts and held the order (on_failure: hold).
+void announce_holding_step(const Plan& plan, const Step& step, UnitOfWork& work);
 
 // Adds a milestone to the plan's service order for each of its items that completed and has none
 // yet, and writes one ServiceOrderMilestoneEvent when it added any. Call after the service order shows the items'

@@ -84,6 +84,9 @@ struct Plan {
   std::vector<ServiceItem> service_items;
   std::vector<ResourceItem> resource_items;
   std::vector<Step> steps;
+  // Not stored: steps whose failure held the order in this unit of work, for sync_views to
+  // announce (information required: a person must fix the cause and resume).
+  std::vector<std::string> held_by_steps;
 
   Step* step(const std::string& id);
   ResourceItem* resource_item(const std::string& id);

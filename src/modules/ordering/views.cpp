@@ -407,6 +407,9 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
     require_ok(work.merge_patch(kProcessFlows, plan.process_flow_id, json::object{{"state", state}}), "process flow");
   // Once the orders show their states (an order just started is inProgress, not acknowledged).
   for (const auto* step : waiting) announce_waiting_step(plan, *step, work);
+  for (const auto& id : plan.held_by_steps)
+    for (const auto& step : plan.steps)
+      if (step.id == id) announce_holding_step(plan, step, work);
 }
 
 std::string parent_product_order(const json::object& child) {

@@ -16,7 +16,8 @@ namespace tmfd::ordering {
 // Creates the service order, resource order and process flow of a plan just decomposed, in the
 // states the plan reached in this unit (an order fulfilled at once has them created completed).
 void create_views(const Plan& plan, const json::object& order, UnitOfWork& work);
-// Brings every view to the plan's states; creates task flows not yet stored.
+// Brings every view to the plan's states; creates task flows not yet stored. Announces the manual
+// steps that started waiting and the failures that held the order (order_events.hpp).
 void sync_views(const Plan& plan, UnitOfWork& work);
 // The product order a service or resource order fulfils (its externalReference), or "".
 std::string parent_product_order(const json::object& child);
