@@ -101,7 +101,8 @@ public:
         } else {
           const auto stored = work_.get(kResources, resource_id);
           if (!stored) throw ApiError(422, "UNKNOWN_RESOURCE", "Unknown resource", "resource '" + resource_id + "' is not in inventory");
-          if (const auto* s = object_at(parse_object(stored->body), "resourceSpecification")) spec = spec_reference(*s);
+          const auto body = parse_object(stored->body);  // kept: `s` points into it
+          if (const auto* s = object_at(body, "resourceSpecification")) spec = spec_reference(*s);
         }
         add_resource_item("", action, std::move(spec), action == "add" ? std::string() : resource_id, text_at(item, "id"));
       }
@@ -180,7 +181,8 @@ private:
         for (const auto& r : *resources) {
           const auto resource = work_.get(kResources, text_at(r.get_object(), "id"));
           if (!resource) continue;
-          const auto* spec = object_at(parse_object(resource->body), "resourceSpecification");
+          const auto rbody = parse_object(resource->body);  // kept: `spec` points into it
+          const auto* spec = object_at(rbody, "resourceSpecification");
           add_resource_item(s.id, action, spec ? spec_reference(*spec) : json::object(), text_at(r.get_object(), "id"));
         }
       add_steps(text_at(s.specification, "id"), action, service_owner(s.id));
