@@ -97,8 +97,9 @@ TEST_CASE("a service order posted directly decomposes through the catalog and co
   const auto customer = new_customer(c);
 
   // Internet access (CFS) depends on fibre access and IP connectivity (RFS).
-  const auto created = post_order(c, kServiceOrders, service_order(customer, json::array{add_service("1", "ss-internet-access")}),
-                                  kTmf641, "ServiceOrder");
+  auto ordered = add_service("1", "ss-internet-access");
+  ordered["service"].as_object()["serviceCharacteristic"] = json::array{json::object{{"name", "bandwidth"}, {"value", "1 Gbps"}}};
+  const auto created = post_order(c, kServiceOrders, service_order(customer, json::array{ordered}), kTmf641, "ServiceOrder");
   const auto so_id = str(created, "id");
   REQUIRE(wait_for_order(c, kServiceOrders, so_id, "completed"));
   const auto so = get_object(c, kServiceOrders + "/" + so_id);
@@ -121,6 +122,7 @@ TEST_CASE("a service order posted directly decomposes through the catalog and co
   CHECK(cfs.at("supportingService").as_array().size() == 2);
   CHECK(str(cfs.at("relatedParty").as_array()[0].as_object(), "id") == str(customer, "id"));
   CHECK(str(cfs.at("serviceOrderItem").as_array()[0].as_object(), "serviceOrderId") == so_id);
+  CHECK(characteristic(cfs, "serviceCharacteristic", "bandwidth") == json::value("1 Gbps"));  // as ordered
 
   // The flow and the resource order it made: the service order is the root.
   const auto flow = process_flow_of(c, so_id);
@@ -161,11 +163,16 @@ TEST_CASE("a service order posted directly decomposes through the catalog and co
   CHECK(states == std::vector<std::string>{"inProgress", "completed"});
 
   SECTION("modify and delete items act on the service in inventory and what supports it") {
-    const auto modified = post_order(c, kServiceOrders,
-                                     service_order(customer, json::array{service_item("1", "modify", json::object{{"id", str(cfs, "id")}})}),
-                                     kTmf641, "ServiceOrder");
+    const auto modified = post_order(
+        c, kServiceOrders,
+        service_order(customer, json::array{service_item("1", "modify", json::object{{"id", str(cfs, "id")},
+                                                                              {"serviceCharacteristic", json::array{json::object{{"name", "bandwidth"}, {"value", "2 Gbps"}}}}})}),
+        kTmf641, "ServiceOrder");
     REQUIRE(wait_for_order(c, kServiceOrders, str(modified, "id"), "completed"));
     CHECK(items_by_id(get_object(c, kServiceOrders + "/" + str(modified, "id")), "serviceOrderItem").size() == 3);
+    const auto changed = get_object(c, kServices + "/" + str(cfs, "id"));
+    CHECK(characteristic(changed, "serviceCharacteristic", "bandwidth") == json::value("2 Gbps"));
+    CHECK(str(changed, "state") == "active");
 
     const auto deleted = post_order(c, kServiceOrders,
                                     service_order(customer, json::array{service_item("1", "delete", json::object{{"id", str(cfs, "id")}})}),
@@ -209,6 +216,15 @@ TEST_CASE("a resource order posted directly runs its resource plans into resourc
   CHECK(task_flows_of(c, str(flow, "id")).size() == 2);
   // No service order was made for it.
   CHECK(related_id(flow, "serviceOrder").empty());
+
+  // modify sets the characteristics the item names, and keeps the others.
+  auto labelled = resource_item("1", "modify", "", str(address, "id"));
+  labelled["resource"].as_object()["resourceCharacteristic"] = json::array{json::object{{"name", "label"}, {"value", "lab-1"}}};
+  const auto modified = post_order(c, kResourceOrders, json::object{{"orderItem", json::array{labelled}}}, kTmf652, "ResourceOrder");
+  REQUIRE(wait_for_order(c, kResourceOrders, str(modified, "id"), "completed"));
+  const auto relabelled = get_object(c, kResources + "/" + str(address, "id"));
+  CHECK(characteristic(relabelled, "resourceCharacteristic", "label") == json::value("lab-1"));
+  CHECK(characteristic(relabelled, "resourceCharacteristic", "ipAddress") == json::value("100.64.0.1"));
 
   // delete ends the resource and frees its number; modify of an ended one is refused.
   const auto deleted = post_order(c, kResourceOrders,
@@ -267,6 +283,11 @@ TEST_CASE("a service or resource order posted directly is checked whole before i
        json::object{{"orderItem", json::array{resource_item("1", "add", "rs-nothing")}}}, 422, kTmf652, "rs-nothing"},
       {"a delete of a resource not in inventory", kResourceOrders,
        json::object{{"orderItem", json::array{resource_item("1", "delete", "", "no-such-resource")}}}, 422, kTmf652, "no-such-resource"},
+      {"a characteristic a pool fills (allocate step)", kResourceOrders,
+       json::object{{"orderItem", json::array{with(resource_item("1", "add", "rs-msisdn"),
+                                                   json::object{{"resource", json::object{{"id", "x"}, {"href", "x"},
+                                                                                          {"resourceCharacteristic", json::array{json::object{{"name", "msisdn"}, {"value", "447700000001"}}}}}}})}}},
+       422, kTmf652, "msisdn"},
       {"an action TMF652 does not have", kResourceOrders,
        json::object{{"orderItem", json::array{resource_item("1", "suspend", "rs-msisdn")}}}, 400, kTmf652, "action"},
   };

@@ -14,6 +14,16 @@ namespace tmfd::ordering {
 
 namespace {
 
+// name -> value of the characteristics in `entity`'s array `key` (entries without a name skipped).
+json::object requested_characteristics(const json::object& entity, std::string_view key) {
+  json::object out;
+  if (const auto* list = array_at(entity, key))
+    for (const auto& c : *list)
+      if (c.is_object() && !text_at(c.get_object(), "name").empty())
+        if (const auto* v = c.get_object().if_contains("value")) out[text_at(c.get_object(), "name")] = *v;
+  return out;
+}
+
 json::object spec_reference(const json::object& spec) {
   json::object ref{{"id", text_at(spec, "id")}};
   for (const char* key : {"href", "name", "version"})
@@ -75,6 +85,9 @@ public:
             if (other && other_id.empty()) other_id = text_at(*other, "id");
             if (ids.contains(other_id) && other_id != text_at(item, "id")) plan_.service_items[first].after.push_back(other_id);
           }
+        // The characteristics the client asks for go on the ordered service (add, modify).
+        if (service && first < plan_.service_items.size())
+          plan_.service_items[first].requested = requested_characteristics(*service, "serviceCharacteristic");
       }
     return std::move(plan_);
   }
@@ -105,6 +118,7 @@ public:
           if (const auto* s = object_at(body, "resourceSpecification")) spec = spec_reference(*s);
         }
         add_resource_item("", action, std::move(spec), action == "add" ? std::string() : resource_id, text_at(item, "id"));
+        if (resource) plan_.resource_items.back().requested = requested_characteristics(*resource, "resourceCharacteristic");
       }
     return std::move(plan_);
   }

@@ -85,6 +85,31 @@ void check_item_dependencies(const json::array& items, const std::set<std::strin
   for (const auto& id : ids) visit(id);
 }
 
+// The specification of what an item acts on: named in the order (add) or stored in inventory.
+std::string specification_of(const json::object* named, const StoredReader& read, const std::string& path,
+                             const std::string& id, const char* spec_key) {
+  if (named)
+    if (const auto* spec = object_at(*named, spec_key); spec && !text_at(*spec, "id").empty()) return text_at(*spec, "id");
+  if (id.empty()) return {};
+  const auto stored = read(path, id);
+  if (!stored) return {};
+  const auto body = parse_object(stored->body);
+  const auto* spec = object_at(body, spec_key);
+  return spec ? text_at(*spec, "id") : std::string();
+}
+
+void check_not_allocated(const AllocatedCharacteristics& allocated, const std::string& spec_id, const json::object* entity,
+                         const char* key, const std::string& where) {
+  const auto names = allocated.find(spec_id);
+  if (!entity || names == allocated.end()) return;
+  if (const auto* list = array_at(*entity, key))
+    for (const auto& c : *list)
+      if (c.is_object() && names->second.contains(text_at(c.get_object(), "name")))
+        throw ApiError(422, "ALLOCATED_CHARACTERISTIC", "Characteristic set by a pool",
+                       where + "." + key + ": '" + text_at(c.get_object(), "name") + "' of " + spec_id +
+                           " is allocated from a pool by its plan and cannot be set by an order");
+}
+
 // A directly posted order that cannot be decomposed any more (its specification left the catalog
 // since it was accepted): it fails, with why in a note.
 void fail_order(UnitOfWork& work, const std::string& path, const std::string& id, const std::string& why) {
@@ -102,7 +127,16 @@ void fail_order(UnitOfWork& work, const std::string& path, const std::string& id
 
 } // namespace
 
-void check_direct_service_order(const json::object& order, const catalog::CatalogQuery& catalog, const StoredReader& read) {
+AllocatedCharacteristics allocated_characteristics(const FulfilmentConfig& config) {
+  AllocatedCharacteristics out;
+  for (const auto& [spec, steps] : config.plans)
+    for (const auto& step : steps)
+      if (step.executor == "allocate") out[spec].insert(text_at(step.parameters, "characteristic"));
+  return out;
+}
+
+void check_direct_service_order(const json::object& order, const catalog::CatalogQuery& catalog, const StoredReader& read,
+                                const AllocatedCharacteristics& allocated) {
   if (orchestrator_is_writing()) return;
   const auto ids = check_items(order, "serviceOrderItem");
   const auto& items = *array_at(order, "serviceOrderItem");
@@ -123,11 +157,14 @@ void check_direct_service_order(const json::object& order, const catalog::Catalo
       if (service_id.empty()) throw ApiError::missing_attribute(label("serviceOrderItem", id, "service.id"));
       check_existing(read, kServices, service_id, "service", "state", "terminated");
     }
+    check_not_allocated(allocated, specification_of(service, read, kServices, text_at(*service, "id"), "serviceSpecification"),
+                        service, "serviceCharacteristic", label("serviceOrderItem", id, "service"));
   }
   check_item_dependencies(items, ids);
 }
 
-void check_direct_resource_order(const json::object& order, const catalog::CatalogQuery& catalog, const StoredReader& read) {
+void check_direct_resource_order(const json::object& order, const catalog::CatalogQuery& catalog, const StoredReader& read,
+                                 const AllocatedCharacteristics& allocated) {
   if (orchestrator_is_writing()) return;
   check_items(order, "orderItem");
   for (const auto& v : *array_at(order, "orderItem")) {
@@ -146,6 +183,10 @@ void check_direct_resource_order(const json::object& order, const catalog::Catal
       // A resource deleted by an order ends disabled with an endOperatingDate (inventory_writer.cpp).
       check_existing(read, kResources, resource_id, "resource", "administrativeState", "locked");
     }
+    const auto named = direct_resource_specification_id(item);
+    const auto resource_id = resource ? text_at(*resource, "id") : std::string();
+    check_not_allocated(allocated, named.empty() ? specification_of(nullptr, read, kResources, resource_id, "resourceSpecification") : named,
+                        resource, "resourceCharacteristic", label("orderItem", id, "resource"));
   }
 }
 

@@ -106,7 +106,8 @@ ResourceKind internal_kind(const char* collection, const char* type, std::vector
 
 } // namespace
 
-void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid) {
+void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid,
+                         AllocatedCharacteristics allocated) {
   // TMF622
   {
     auto kind = order_kind("productOrdering", kProductOrderingBase, "productOrder", "ProductOrder", "productOrderItem",
@@ -154,10 +155,10 @@ void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQ
                                      list("milestone"), list("errorMessage"), date("startDate"), text("notificationContact")});
     const StoredReader read = [&resources](const std::string& path, const std::string& id) { return resources.get(path, id); };
     ResourceHooks so_hooks;
-    so_hooks.validate = [catalog, read](json::object& order, const json::object* previous) {
+    so_hooks.validate = [catalog, read, allocated](json::object& order, const json::object* previous) {
       if (previous) return;
       check_new_child_order(order, "serviceOrderItem");
-      check_direct_service_order(order, *catalog, read);
+      check_direct_service_order(order, *catalog, read, allocated);
     };
     so_hooks.check_in_transaction = refuse_client_moves;
     so_hooks.before_delete = refuse_unfinished_delete;
@@ -169,10 +170,10 @@ void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQ
                                      "orderItem", resource_order_lifecycle(), resource_order_lifecycle(),
                                      {list("externalReference"), text("name"), text("orderType"), date("startDate")});
     ResourceHooks ro_hooks;
-    ro_hooks.validate = [catalog, read](json::object& order, const json::object* previous) {
+    ro_hooks.validate = [catalog, read, allocated](json::object& order, const json::object* previous) {
       if (previous) return;
       check_new_child_order(order, "orderItem");
-      check_direct_resource_order(order, *catalog, read);
+      check_direct_resource_order(order, *catalog, read, allocated);
     };
     ro_hooks.check_in_transaction = refuse_client_moves;
     ro_hooks.before_delete = refuse_unfinished_delete;

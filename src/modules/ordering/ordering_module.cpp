@@ -45,7 +45,8 @@ public:
   void start(ModuleContext& ctx) override {
     auto catalog = ctx.services().get<catalog::CatalogQuery>(catalog::CatalogQuery::kServiceName);
     orchestrator_ = std::make_shared<Orchestrator>(read_fulfilment_config(ctx.config(), {}), catalog);
-    declare_order_kinds(ctx.resources(), catalog, text_at(ctx.config(), "on_invalid_order") == "reject");
+    declare_order_kinds(ctx.resources(), catalog, text_at(ctx.config(), "on_invalid_order") == "reject",
+                        allocated_characteristics(orchestrator_->config()));
     add_task_flow_routes(ctx.routes(), ctx.resources(), orchestrator_);
     ctx.resources().add_action(kProductOrders, control_action(orchestrator_, "hold"));
     ctx.resources().add_action(kProductOrders, control_action(orchestrator_, "resume"));

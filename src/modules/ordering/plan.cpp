@@ -49,19 +49,23 @@ Step step_from(const json::object& o) {
 }
 
 json::object resource_item_json(const ResourceItem& r) {
-  return {{"id", r.id}, {"serviceItem", r.service_item}, {"action", r.action}, {"specification", r.specification},
-          {"resourceId", r.resource_id}, {"state", r.state}};
+  json::object o{{"id", r.id}, {"serviceItem", r.service_item}, {"action", r.action}, {"specification", r.specification},
+                 {"resourceId", r.resource_id}, {"state", r.state}};
+  if (!r.requested.empty()) o["requested"] = r.requested;
+  return o;
 }
 
 ResourceItem resource_item_from(const json::object& o) {
   return {text_at(o, "id"), text_at(o, "serviceItem"), text_at(o, "action"), object_or_empty(o, "specification"),
-          text_at(o, "resourceId"), text_at(o, "state")};
+          text_at(o, "resourceId"), text_at(o, "state"), object_or_empty(o, "requested")};
 }
 
 json::object service_item_json(const ServiceItem& s) {
-  return {{"id", s.id}, {"productItem", s.product_item}, {"action", s.action}, {"specification", s.specification},
+  json::object o{{"id", s.id}, {"productItem", s.product_item}, {"action", s.action}, {"specification", s.specification},
           {"customerFacing", s.customer_facing}, {"after", to_array(s.after)},
           {"resourceItems", to_array(s.resource_items)}, {"serviceId", s.service_id}, {"state", s.state}};
+  if (!s.requested.empty()) o["requested"] = s.requested;
+  return o;
 }
 
 ServiceItem service_item_from(const json::object& o) {
@@ -75,6 +79,7 @@ ServiceItem service_item_from(const json::object& o) {
   s.resource_items = texts_at(o, "resourceItems");
   s.service_id = text_at(o, "serviceId");
   s.state = text_at(o, "state");
+  s.requested = object_or_empty(o, "requested");
   return s;
 }
 

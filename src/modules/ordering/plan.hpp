@@ -38,6 +38,7 @@ struct ResourceItem {
   json::object specification; // {id, name, href} of the resource specification
   std::string resource_id;    // the inventory resource, once known
   std::string state = "inProgress";
+  json::object requested;     // characteristic name -> value the client asked for (an order posted directly)
 };
 
 // A TMF641 service order item (and the TMF638 service).
@@ -51,6 +52,7 @@ struct ServiceItem {
   std::vector<std::string> resource_items;
   std::string service_id;
   std::string state = "inProgress";
+  json::object requested;     // characteristic name -> value the client asked for (an order posted directly)
 };
 
 // A TMF622 product order item, as the plan tracks it.
