@@ -118,3 +118,81 @@ TEST_CASE("kill -9 mid-load: every acknowledged order completes after the restar
   CHECK(total_count(c, kProcessFlows) == orders);
   CHECK(total_count(c, kProcessFlows, "state=completed") == orders);
 }
+
+TEST_CASE("kill -9 while service and resource orders posted directly are fulfilled: each completes after the restart",
+          "[ordering][durability][direct-orders]") {
+  TmfdProcess p(ordering_options(crash_plans()));
+  std::mutex mutex;
+  std::map<std::string, std::string> acknowledged;  // order id -> its collection
+  std::atomic<bool> stop{false};
+  auto client = [&](int seed) {
+    try {
+      HttpClient c(p.port());
+      for (int i = seed; !stop; ++i) {
+        // Internet access waits a second on its router (settle-router); an address and a number do not.
+        const bool service = i % 2 == 0;
+        const json::object body =
+            service ? json::object{{"serviceOrderItem",
+                                    json::array{json::object{{"id", "1"}, {"action", "add"},
+                                                             {"service", json::object{{"serviceSpecification", json::object{{"id", "ss-internet-access"}}}}}}}}}
+                    : json::object{{"orderItem", json::array{json::object{{"id", "1"}, {"action", "add"}, {"resourceSpecification", json::object{{"id", "rs-ipv4-address"}}}},
+                                                             json::object{{"id", "2"}, {"action", "add"}, {"resourceSpecification", json::object{{"id", "rs-msisdn"}}}}}}};
+        const std::string path = service ? kServiceOrders : kResourceOrders;
+        auto r = post_json(c, path, body);
+        if (r.status != 201) break;  // the process died under this request
+        std::lock_guard lock(mutex);
+        acknowledged[id_of(r)] = path;
+        if (acknowledged.size() >= 80) break;  // the number pool has 100
+      }
+    } catch (const std::exception&) {
+      // The connection broke when the process was killed: what was answered before counts.
+    }
+  };
+  std::thread a(client, 0), b(client, 1);
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return acknowledged.size() >= 40;
+  }, 30s));
+  {
+    HttpClient probe(p.port());
+    CHECK(total_count(probe, kServiceOrders, "state=acknowledged,inProgress") > 0);
+  }
+  ::kill(p.pid(), SIGKILL);
+  stop = true;
+  a.join();
+  b.join();
+  p.restart();
+  HttpClient c(p.port());
+
+  for (const auto& [id, path] : acknowledged) {
+    INFO(path << "/" << id);
+    CHECK(eventually([&, id = id, path = path] { return str(get_object(c, path + "/" + id), "state") == "completed"; }, 30s));
+  }
+  // Orders whose answer was lost with the process complete too; the resource orders the service
+  // orders made are among the resource orders.
+  REQUIRE(eventually([&] {
+    return total_count(c, kServiceOrders, "state=completed") == total_count(c, kServiceOrders) &&
+           total_count(c, kResourceOrders, "state=completed") == total_count(c, kResourceOrders);
+  }, 30s));
+  const std::size_t service_orders = total_count(c, kServiceOrders);
+  // One flow per order posted (a service order's resource order has none of its own).
+  const std::size_t direct_resource_orders = total_count(c, kResourceOrders) - service_orders;
+  CHECK(total_count(c, kProcessFlows) == service_orders + direct_resource_orders);
+  CHECK(total_count(c, kProcessFlows, "state=completed") == service_orders + direct_resource_orders);
+  // Three services per service order, made once each.
+  CHECK(total_count(c, kServices) == 3 * service_orders);
+  // No address or number twice, and every one recorded as allocated.
+  std::set<std::string> values;
+  std::size_t allocated = 0;
+  for (const auto& r : as_array(c.get(kResources + "?fields=resourceCharacteristic&limit=10000"))) {
+    for (const char* name : {"ipAddress", "msisdn"}) {
+      auto v = characteristic(r.as_object(), "resourceCharacteristic", name);
+      if (!v.is_string()) continue;
+      ++allocated;
+      CHECK(values.insert(std::string(v.as_string())).second);
+    }
+  }
+  CHECK(allocated == values.size());
+  CHECK(allocated == service_orders + 2 * direct_resource_orders);
+  CHECK(total_count(c, "/admin/ordering/allocation") == allocated);
+}

@@ -35,6 +35,13 @@ TmfdOptions ordering_options(const std::string& ordering_yaml) {
   return o;
 }
 
+TmfdOptions ordering_options_with_hubs(const std::string& ordering_yaml) {
+  TmfdOptions o = ordering_options(ordering_yaml);
+  o.full_yaml += "  event:\n    enabled: true\n"
+                 "delivery:\n  allowed_callbacks: [\"127.0.0.1\"]\n";
+  return o;
+}
+
 json::object new_customer(HttpClient& c) {
   auto r = post_json(c, kIndividuals, individual("Ada", "Lovelace"));
   REQUIRE(r.status == 201);

@@ -34,6 +34,10 @@ std::string demo_ordering_yaml(const std::string& pool_cidr = "100.64.0.0/10", c
 // A tmfd with catalog (demo), party, inventory and `ordering_yaml` (the whole modules.ordering block).
 TmfdOptions ordering_options(const std::string& ordering_yaml = demo_ordering_yaml());
 
+// ordering_options, with the TMF688 event module and hub callbacks to 127.0.0.1 allowed (for tests
+// that register hubs with a CallbackReceiver).
+TmfdOptions ordering_options_with_hubs(const std::string& ordering_yaml = demo_ordering_yaml());
+
 // A new individual, as a customer reference {id, role: customer, @referredType: Individual}.
 json::object new_customer(HttpClient& c);
 

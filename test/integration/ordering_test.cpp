@@ -287,7 +287,11 @@ TEST_CASE("an order that fails validation is refused whole", "[ordering]") {
                        kTmf622);
   // Nothing was written: no order, no process flow (but the mobile orders placed above).
   CHECK(total_count(c, kProductOrders) == 1 + accepted_meanwhile);
-  REQUIRE(eventually([&] { return total_count(c, kProcessFlows) == 1 + accepted_meanwhile; }, 20s));
+  // One accepted meanwhile may also fail to start, if the retirement reached the catalog's cache by
+  // then (decomposition failed: no flow). Each that started has its flow.
+  REQUIRE(eventually([&] { return total_count(c, kProductOrders, "state=completed,failed") == 1 + accepted_meanwhile; }, 20s));
+  CHECK(total_count(c, kProcessFlows) == total_count(c, kProductOrders, "state=completed"));
+  CHECK(total_count(c, kProductOrders, "state=failed") <= accepted_meanwhile);
   // An order of several items in a valid dependency order is accepted and completes.
   const auto ok = place(c, order(json::array{related_to("2", "1"), item({})}));
   CHECK(wait_for_state(c, str(ok, "id"), "completed"));
@@ -333,12 +337,13 @@ TEST_CASE("clients move no order state; amendments and deletes follow the order'
   // Its service order moves with it only.
   const auto so_id = str(*related(process_flow_of(c, id), "serviceOrder"), "id");
   check_error_response(merge_patch(c, kServiceOrders, so_id, json::object{{"state", "completed"}}), 409, kTmf641);
-  // Illegal moves of the published lifecycle are refused even for an order nobody orchestrates.
+  // So does a service order posted directly, once its fulfilment started (it waits for the same manual step).
   auto direct = post_json(c, kServiceOrders, json::object{{"serviceOrderItem", json::array{json::object{
                                                                {"id", "1"}, {"action", "add"},
-                                                               {"service", json::object{{"name", "x"}}}}}}});
+                                                               {"service", json::object{{"serviceSpecification", json::object{{"id", "ss-static-ip"}}}}}}}}});
   REQUIRE(direct.status == 201);
-  check_error_response(merge_patch(c, kServiceOrders, id_of(direct), json::object{{"state", "completed"}}), 409, kTmf641, "state");
+  REQUIRE(eventually([&] { return str(get_object(c, kServiceOrders + "/" + id_of(direct)), "state") == "inProgress"; }, 20s));
+  check_error_response(merge_patch(c, kServiceOrders, id_of(direct), json::object{{"state", "completed"}}), 409, kTmf641, "fulfilment");
   const std::string href = kProcessFlows + "/" + flow_id + "/taskFlow/" + str(task, "id");
   REQUIRE(c.patch_json(href, json::object{{"state", "completed"}}).status == 200);
   REQUIRE(wait_for_state(c, id, "completed"));
@@ -552,9 +557,11 @@ TEST_CASE("service and resource orders: cancel tasks follow their parent or thei
   CHECK(str(task.json().as_object(), "state") == "accepted");
   REQUIRE(eventually([&] { return str(get_object(c, kCancelServiceOrders + "/" + id_of(task)), "state") == "terminatedWithError"; }, 20s));
   CHECK(state_of(c, id) == "inProgress");
-  // A service order posted directly is recorded (not fulfilled) and can be cancelled.
+  // A service order posted directly is fulfilled, and can be cancelled while a manual step waits
+  // (direct_orders_test.cpp follows it further).
   auto direct = post_json(c, kServiceOrders, json::object{{"serviceOrderItem", json::array{json::object{
-                                                               {"id", "1"}, {"action", "add"}, {"service", json::object{{"name", "x"}}}}}}});
+                                                               {"id", "1"}, {"action", "add"},
+                                                               {"service", json::object{{"serviceSpecification", json::object{{"id", "ss-static-ip"}}}}}}}}});
   REQUIRE(direct.status == 201);
   check_spec(direct.json(), kTmf641, "ServiceOrder");
   CHECK(!str(direct.json().as_object(), "orderDate").empty());  // set by the server

@@ -69,6 +69,28 @@ void terminate_created_inventory(Plan& plan, UnitOfWork& work, const FulfilmentC
 
 } // namespace
 
+void cancel_plan(Orchestrator& orchestrator, Plan& plan, UnitOfWork& work) {
+  orchestrator.undo_steps(plan, work);
+  terminate_created_inventory(plan, work, orchestrator.config());
+  for (auto& step : plan.steps) {
+    for (const char* timer : {"retry:", "timeout:", "wait:"}) work.cancel_timer(timer + step.id);
+    if (step.state != "completed") step.state = "cancelled";
+  }
+  work.cancel_timer("jeopardy:" + plan.id);
+  // Items that completed stay completed (what they made is terminated above); the others end cancelled.
+  for (auto& i : plan.resource_items)
+    if (i.state == "inProgress") i.state = "cancelled";
+  for (auto& i : plan.service_items)
+    if (i.state == "inProgress") i.state = "cancelled";
+  for (auto& i : plan.product_items)
+    if (i.state == "inProgress") i.state = "cancelled";
+  plan.state = "cancelled";
+  sync_views(plan, work);
+  auto body = to_json(plan);
+  if (auto r = work.merge_patch(kPlans, plan.id, std::move(body)); !r.ok())
+    throw std::runtime_error("ordering: plan " + plan.id + " not saved");
+}
+
 void cancel_product_order(Orchestrator& orchestrator, const std::string& cancel_id, UnitOfWork& work) {
   OrchestratorWriting writing;
   auto task = load(work, kCancelProductOrders, cancel_id);
@@ -98,25 +120,7 @@ void cancel_product_order(Orchestrator& orchestrator, const std::string& cancel_
   move_order_and_items(work, order_id, {"assessingCancellation", "pendingCancellation"});
   const std::string reason = text_at(task, "cancellationReason");
   if (plan) {
-    orchestrator.undo_steps(*plan, work);
-    terminate_created_inventory(*plan, work, orchestrator.config());
-    for (auto& step : plan->steps) {
-      for (const char* timer : {"retry:", "timeout:", "wait:"}) work.cancel_timer(timer + step.id);
-      if (step.state != "completed") step.state = "cancelled";
-    }
-    work.cancel_timer("jeopardy:" + order_id);
-    // Items that completed stay completed (what they made is terminated above); the others end cancelled.
-    for (auto& i : plan->resource_items)
-      if (i.state == "inProgress") i.state = "cancelled";
-    for (auto& i : plan->service_items)
-      if (i.state == "inProgress") i.state = "cancelled";
-    for (auto& i : plan->product_items)
-      if (i.state == "inProgress") i.state = "cancelled";
-    plan->state = "cancelled";
-    sync_views(*plan, work);
-    auto body = to_json(*plan);
-    if (auto r = work.merge_patch(kPlans, order_id, std::move(body)); !r.ok())
-      throw std::runtime_error("ordering: plan " + order_id + " not saved");
+    cancel_plan(orchestrator, *plan, work);
   } else {
     move_order_and_items(work, order_id, {"cancelled"});
   }
@@ -126,8 +130,8 @@ void cancel_product_order(Orchestrator& orchestrator, const std::string& cancel_
   end_task(work, kCancelProductOrders, cancel_id, "done", "");
 }
 
-void cancel_child_order(const std::string& cancel_path, const std::string& order_path, const std::string& order_key,
-                        const std::string& cancel_id, UnitOfWork& work) {
+void cancel_child_order(Orchestrator& orchestrator, const std::string& cancel_path, const std::string& order_path,
+                        const std::string& order_key, const std::string& cancel_id, UnitOfWork& work) {
   OrchestratorWriting writing;
   auto task = load(work, cancel_path, cancel_id);
   const auto first = text_at(task, "state");
@@ -138,10 +142,26 @@ void cancel_child_order(const std::string& cancel_path, const std::string& order
   auto stored = work.get(order_path, order_id);
   if (!stored) return end_task(work, cancel_path, cancel_id, "terminatedWithError", "the order no longer exists");
   auto order = parse_object(stored->body);
-  // Orders the orchestrator made name their product order.
-  if (const auto parent = parent_product_order(order); !parent.empty())
-    return end_task(work, cancel_path, cancel_id, "terminatedWithError",
-                    "this order fulfils product order " + parent + ": cancel that order (cancelProductOrder)");
+  // An order posted directly and being fulfilled: undone like a product order, unless past its
+  // point of no return.
+  if (auto plan = orchestrator.find_plan(work, order_id); plan && (plan->state == "running" || plan->state == "held")) {
+    if (plan->past_point_of_no_return) {
+      note_on(work, order_path, order_id, "cancellation " + cancel_id + " refused: the order passed its point of no return");
+      return end_task(work, cancel_path, cancel_id, "terminatedWithError", "the order passed its point of no return");
+    }
+    cancel_plan(orchestrator, *plan, work);
+    // TMF641 records when and why an order was cancelled; TMF652 has no such fields.
+    if (order_path == kServiceOrders) {
+      json::object fields{{"cancellationDate", now_timestamp()}};
+      if (const auto reason = text_at(task, "cancellationReason"); !reason.empty()) fields["cancellationReason"] = reason;
+      patch(work, order_path, order_id, std::move(fields));
+    }
+    return end_task(work, cancel_path, cancel_id, "done", "");
+  }
+  // Orders the orchestrator made name the order they fulfil (and are never acknowledged: a
+  // client's order may name its own product order in externalReference).
+  if (const auto parent = fulfilled_order_of(order); !parent.empty() && text_at(order, "state") != "acknowledged")
+    return end_task(work, cancel_path, cancel_id, "terminatedWithError", "this order fulfils " + parent + ": cancel that order");
   const std::string state = text_at(order, "state");
   const Lifecycle lc = order_path == kServiceOrders ? service_order_lifecycle() : resource_order_lifecycle();
   std::vector<std::string> path;

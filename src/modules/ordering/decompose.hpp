@@ -24,6 +24,15 @@ namespace tmfd::ordering {
 Plan decompose(const json::object& order, const catalog::CatalogQuery& catalog, const FulfilmentConfig& config,
                UnitOfWork& work, const std::string& now);
 
+// A service or resource order posted directly (direct_orders.cpp), from its items: the plan's
+// root is that order, and its items keep their ids. Throws ApiError (422) like decompose.
+Plan decompose_service_order(const json::object& order, const catalog::CatalogQuery& catalog,
+                             const FulfilmentConfig& config, UnitOfWork& work);
+Plan decompose_resource_order(const json::object& order, const catalog::CatalogQuery& catalog,
+                              const FulfilmentConfig& config, UnitOfWork& work);
+// The resource specification a resource order item names (its own, or its resource's), or "".
+std::string direct_resource_specification_id(const json::object& item);
+
 // The customer of an order: its relatedParty with role customer, else the first one; null when none.
 json::value customer_of(const json::object& order);
 

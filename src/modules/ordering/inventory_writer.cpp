@@ -52,6 +52,13 @@ json::object outputs_of(const Plan& plan, const std::string& owner) {
   return out;
 }
 
+// What the client asked for, then what the item's steps produced (a step's value wins).
+json::object requested_then_outputs(const json::object& requested, json::object outputs) {
+  json::object out = requested;
+  for (auto& [k, v] : outputs) out[k] = std::move(v);
+  return out;
+}
+
 json::object load(UnitOfWork& work, const std::string& path, const std::string& id) {
   auto stored = work.get(path, id);
   if (!stored) throw std::runtime_error("ordering: " + path + "/" + id + " is gone from inventory");
@@ -101,7 +108,7 @@ void release_allocations(const json::object& resource, UnitOfWork& work, const F
 }
 
 void write_resource(Plan& plan, ResourceItem& item, UnitOfWork& work, const FulfilmentConfig& config) {
-  const auto values = outputs_of(plan, resource_owner(item.id));
+  const auto values = requested_then_outputs(item.requested, outputs_of(plan, resource_owner(item.id)));
   const std::string now = now_timestamp();
   if (item.action == "add") {
     json::object body{{"name", text_at(item.specification, "name").empty() ? std::string("resource")
@@ -139,7 +146,7 @@ void write_resource(Plan& plan, ResourceItem& item, UnitOfWork& work, const Fulf
 }
 
 void write_service(Plan& plan, ServiceItem& item, UnitOfWork& work) {
-  const auto values = outputs_of(plan, service_owner(item.id));
+  const auto values = requested_then_outputs(item.requested, outputs_of(plan, service_owner(item.id)));
   const std::string now = now_timestamp();
   if (item.action == "add") {
     json::array supporting_resources, supporting_services;

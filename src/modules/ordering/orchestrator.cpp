@@ -82,6 +82,19 @@ bool step_may_run(const Plan& plan, const Step& step) {
   return true;
 }
 
+// The states of the items whose outcome is the plan's: the product items, or the service or
+// resource items of an order posted directly.
+std::vector<std::string> root_item_states(const Plan& plan) {
+  std::vector<std::string> out;
+  if (plan.root == "serviceOrder")
+    for (const auto& s : plan.service_items) out.push_back(s.state);
+  else if (plan.root == "resourceOrder")
+    for (const auto& r : plan.resource_items) out.push_back(r.state);
+  else
+    for (const auto& p : plan.product_items) out.push_back(p.state);
+  return out;
+}
+
 std::chrono::system_clock::time_point after_ms(std::int64_t ms) {
   return std::chrono::system_clock::now() + std::chrono::milliseconds(ms);
 }
@@ -124,7 +137,9 @@ std::optional<Plan> Orchestrator::find_plan(UnitOfWork& work, const std::string&
 Plan Orchestrator::load_plan(UnitOfWork& work, const std::string& order_id) const {
   auto plan = find_plan(work, order_id);
   if (!plan) {
-    const auto order = work.get(kProductOrders, order_id);
+    auto order = work.get(kProductOrders, order_id);
+    for (const auto& path : {kServiceOrders, kResourceOrders})  // an order posted directly
+      if (!order) order = work.get(path, order_id);
     if (!order) throw ApiError::not_found("product order '" + order_id + "' does not exist");
     const auto state = text_at(parse_object(order->body), "state");
     if (is_final_order_state(state))
@@ -144,9 +159,13 @@ std::string Orchestrator::order_of_step(UnitOfWork& work, const std::string& ste
   auto stored = work.get(kTaskFlows, step_id);
   if (!stored) throw ApiError::not_found("task flow '" + step_id + "' does not exist");
   const auto flow = parse_object(stored->body);
+  // The first order named is the plan's root (views.cpp): the product order, or the service or
+  // resource order posted directly.
   if (const auto* related = array_at(flow, "relatedEntity"))
     for (const auto& r : *related)
-      if (text_at(r.get_object(), "role") == "productOrder") return text_at(r.get_object(), "id");
+      if (const auto role = text_at(r.get_object(), "role");
+          role == "productOrder" || role == "serviceOrder" || role == "resourceOrder")
+        return text_at(r.get_object(), "id");
   throw ApiError(409, "NOT_ORCHESTRATED", "Not an orchestrated task", "task flow '" + step_id + "' belongs to no product order");
 }
 
@@ -176,9 +195,16 @@ void Orchestrator::start_order(const std::string& order_id, UnitOfWork& work) {
     if (!failed.ok()) throw std::runtime_error("ordering: could not fail order " + order_id);
     return;
   }
+  launch(plan, order, work);
+}
+
+void Orchestrator::launch(Plan& plan, const json::object& order, UnitOfWork& work) {
+  const std::string order_id = plan.id;
   plan.process_flow_id = new_uuid();
-  if (!plan.service_items.empty()) plan.service_order_id = new_uuid();
-  if (!plan.resource_items.empty()) plan.resource_order_id = new_uuid();
+  if (plan.root == "serviceOrder") plan.service_order_id = plan.id;
+  else if (!plan.service_items.empty()) plan.service_order_id = new_uuid();
+  if (plan.root == "resourceOrder") plan.resource_order_id = plan.id;
+  else if (!plan.resource_items.empty()) plan.resource_order_id = new_uuid();
   if (config_.point_of_no_return == "inProgress") plan.past_point_of_no_return = true;
 
   // The order is in jeopardy once past its requested completion date, or the configured time.
@@ -284,8 +310,9 @@ void Orchestrator::step_failed(Plan& plan, Step& step, const std::string& error,
   if (step.hold_on_failure) {
     plan.state = "held";
     plan.held_reason = why;
+    plan.held_by_steps.push_back(step.id);
   }
-  note_on_order(work, plan.id, why);
+  note_on_order(work, plan, why);
 }
 
 bool Orchestrator::roll_up(Plan& plan, UnitOfWork& work) {
@@ -344,12 +371,12 @@ bool Orchestrator::roll_up(Plan& plan, UnitOfWork& work) {
       changed = true;
     }
   }
-  if (plan.state == "running" &&
-      std::all_of(plan.product_items.begin(), plan.product_items.end(),
-                  [](const ProductItem& p) { return p.state == "completed" || p.state == "failed"; })) {
-    const auto completed = std::count_if(plan.product_items.begin(), plan.product_items.end(),
-                                         [](const ProductItem& p) { return p.state == "completed"; });
-    plan.state = completed == static_cast<std::ptrdiff_t>(plan.product_items.size()) ? "completed"
+  const auto outcomes = root_item_states(plan);
+  if (plan.state == "running" && std::all_of(outcomes.begin(), outcomes.end(), [](const std::string& state) {
+        return state == "completed" || state == "failed";
+      })) {
+    const auto completed = std::count(outcomes.begin(), outcomes.end(), "completed");
+    plan.state = completed == static_cast<std::ptrdiff_t>(outcomes.size()) ? "completed"
                  : completed == 0                                                   ? "failed"
                                                                                     : "partial";
     // Items that could not run because something they needed failed end failed too.
@@ -384,12 +411,13 @@ void Orchestrator::on_timer(const FiredTimer& timer, UnitOfWork& work) {
       json::array alerts = array_at(so, "jeopardyAlert") ? *array_at(so, "jeopardyAlert") : json::array();
       alerts.push_back(json::object{{"id", new_uuid()}, {"alertDate", now_timestamp()}, {"jeopardyType", "late"},
                                     {"name", "expected completion passed"},
-                                    {"message", "product order " + order_id + " is not complete by its expected date"}});
+                                    {"message", (plan.root == "productOrder" ? "product order " : "order ") + order_id +
+                                                   " is not complete by its expected date"}});
       work.merge_patch(kServiceOrders, plan.service_order_id, json::object{{"jeopardyAlert", std::move(alerts)}});
       work.emit_event(kServiceOrders, plan.service_order_id, "ServiceOrderJeopardyEvent");
     }
-    note_on_order(work, order_id, "jeopardy: the order is not complete by its expected completion date");
-    work.emit_event(kProductOrders, order_id, "ProductOrderJeopardyEvent");
+    note_on_order(work, plan, "jeopardy: the order is not complete by its expected completion date");
+    if (plan.root == "productOrder") work.emit_event(kProductOrders, order_id, "ProductOrderJeopardyEvent");
     save_plan(plan, work, false);
     return;
   }
@@ -418,7 +446,7 @@ void Orchestrator::hold(UnitOfWork& work, const std::string& order_id, const std
     throw ApiError(409, "INVALID_STATE", "Cannot hold", "product order '" + order_id + "' is " + order_state_of(plan));
   plan.state = "held";
   plan.held_reason = reason.empty() ? "held" : reason;
-  note_on_order(work, order_id, "held: " + plan.held_reason);
+  note_on_order(work, plan, "held: " + plan.held_reason);
   sync_views(plan, work);
   save_plan(plan, work, false);
 }

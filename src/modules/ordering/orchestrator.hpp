@@ -35,6 +35,9 @@ public:
 
   // Reaction to ProductOrderCreateEvent: decomposes the order and starts its plan.
   void start_order(const std::string& order_id, UnitOfWork& work);
+  // Reaction to ServiceOrderCreateEvent and ResourceOrderCreateEvent of an order posted directly
+  // (`path`: its collection): the same, from its items (direct_orders.cpp).
+  void start_direct_order(const std::string& path, const std::string& order_id, UnitOfWork& work);
   // Reaction to CancelProductOrderCreateEvent (cancellation.cpp).
   void cancel_order(const std::string& cancel_id, UnitOfWork& work);
   // Timers.
@@ -63,6 +66,8 @@ public:
 
 private:
   Plan load_plan(UnitOfWork& work, const std::string& order_id) const;
+  // Starts a plan just decomposed from `order` (its root): child orders, flow, first steps.
+  void launch(Plan& plan, const json::object& order, UnitOfWork& work);
   void save_plan(const Plan& plan, UnitOfWork& work, bool created);
   // Starts every step that can start, and rolls states up, until nothing more moves.
   void advance(Plan& plan, UnitOfWork& work);
@@ -81,6 +86,7 @@ private:
   std::map<std::string, std::shared_ptr<StepExecutor>> executors_;
 
   friend void cancel_product_order(Orchestrator&, const std::string&, UnitOfWork&);
+  friend void cancel_plan(Orchestrator&, Plan&, UnitOfWork&);
 };
 
 // True while the orchestrator itself changes orders on this thread: the order kinds' hooks let

@@ -2,6 +2,7 @@
 
 #include <tmfd/error.hpp>
 
+#include "direct_orders.hpp"
 #include "json_fields.hpp"
 #include "order_lifecycles.hpp"
 #include "order_paths.hpp"
@@ -68,13 +69,15 @@ ResourceKind cancel_kind(const std::string& api, const std::string& base, const 
                       .exposure = Exposure::Rest};
 }
 
-// The orders the orchestrator made move with their product order only.
-void refuse_client_moves(const json::object& order, const json::object* previous, UnitOfWork&) {
-  if (!previous || orchestrator_is_writing()) return;
-  const auto parent = parent_product_order(*previous);
-  if (!parent.empty() && text_at(order, "state") != text_at(*previous, "state"))
+// The orders the orchestrator made move with the order they fulfil only, and one posted
+// directly moves with its fulfilment once that started.
+void refuse_client_moves(const json::object& order, const json::object* previous, UnitOfWork& work) {
+  if (!previous || orchestrator_is_writing() || text_at(order, "state") == text_at(*previous, "state")) return;
+  if (work.get(kPlans, text_at(*previous, "id")))
     throw ApiError(409, "STATE_SET_BY_ORCHESTRATOR", "Illegal state change",
-                   "this order fulfils product order " + parent + " and moves with it");
+                   "this order is being fulfilled and moves with its fulfilment (cancel it with a cancel task)");
+  if (const auto parent = fulfilled_order_of(*previous); !parent.empty())
+    throw ApiError(409, "STATE_SET_BY_ORCHESTRATOR", "Illegal state change", "this order fulfils " + parent + " and moves with it");
 }
 
 void refuse_unfinished_delete(const json::object& order, UnitOfWork&) {
@@ -103,7 +106,8 @@ ResourceKind internal_kind(const char* collection, const char* type, std::vector
 
 } // namespace
 
-void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid) {
+void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid,
+                         AllocatedCharacteristics allocated) {
   // TMF622
   {
     auto kind = order_kind("productOrdering", kProductOrderingBase, "productOrder", "ProductOrder", "productOrderItem",
@@ -149,9 +153,12 @@ void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQ
                                     "serviceOrderItem", service_order_lifecycle(), service_order_lifecycle(),
                                     {list("externalReference"), list("orderRelationship"), list("jeopardyAlert"),
                                      list("milestone"), list("errorMessage"), date("startDate"), text("notificationContact")});
+    const StoredReader read = [&resources](const std::string& path, const std::string& id) { return resources.get(path, id); };
     ResourceHooks so_hooks;
-    so_hooks.validate = [](json::object& order, const json::object* previous) {
-      if (!previous) check_new_child_order(order, "serviceOrderItem");
+    so_hooks.validate = [catalog, read, allocated](json::object& order, const json::object* previous) {
+      if (previous) return;
+      check_new_child_order(order, "serviceOrderItem");
+      check_direct_service_order(order, *catalog, read, allocated);
     };
     so_hooks.check_in_transaction = refuse_client_moves;
     so_hooks.before_delete = refuse_unfinished_delete;
@@ -163,8 +170,10 @@ void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQ
                                      "orderItem", resource_order_lifecycle(), resource_order_lifecycle(),
                                      {list("externalReference"), text("name"), text("orderType"), date("startDate")});
     ResourceHooks ro_hooks;
-    ro_hooks.validate = [](json::object& order, const json::object* previous) {
-      if (!previous) check_new_child_order(order, "orderItem");
+    ro_hooks.validate = [catalog, read, allocated](json::object& order, const json::object* previous) {
+      if (previous) return;
+      check_new_child_order(order, "orderItem");
+      check_direct_resource_order(order, *catalog, read, allocated);
     };
     ro_hooks.check_in_transaction = refuse_client_moves;
     ro_hooks.before_delete = refuse_unfinished_delete;

@@ -8,9 +8,13 @@
 #include <tmfd/catalog_query.hpp>
 #include <tmfd/resources.hpp>
 
+#include "direct_orders.hpp"
+
 namespace tmfd::ordering {
 
 // `reject_invalid`: modules.ordering.on_invalid_order is reject (see order_validation.hpp).
-void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid);
+// `allocated`: what pools fill, which orders posted directly may not set (direct_orders.hpp).
+void declare_order_kinds(Resources& resources, std::shared_ptr<catalog::CatalogQuery> catalog, bool reject_invalid,
+                         AllocatedCharacteristics allocated);
 
 } // namespace tmfd::ordering

@@ -7,6 +7,7 @@
 
 #include "builtin_executors.hpp"
 #include "cancellation.hpp"
+#include "direct_orders.hpp"
 #include "fulfilment_config.hpp"
 #include "http_executor.hpp"
 #include "json_fields.hpp"
@@ -44,7 +45,8 @@ public:
   void start(ModuleContext& ctx) override {
     auto catalog = ctx.services().get<catalog::CatalogQuery>(catalog::CatalogQuery::kServiceName);
     orchestrator_ = std::make_shared<Orchestrator>(read_fulfilment_config(ctx.config(), {}), catalog);
-    declare_order_kinds(ctx.resources(), catalog, text_at(ctx.config(), "on_invalid_order") == "reject");
+    declare_order_kinds(ctx.resources(), catalog, text_at(ctx.config(), "on_invalid_order") == "reject",
+                        allocated_characteristics(orchestrator_->config()));
     add_task_flow_routes(ctx.routes(), ctx.resources(), orchestrator_);
     ctx.resources().add_action(kProductOrders, control_action(orchestrator_, "hold"));
     ctx.resources().add_action(kProductOrders, control_action(orchestrator_, "resume"));
@@ -58,6 +60,21 @@ public:
                                  },
                                  .retry = {},
                                  .first_start = StreamStart::Earliest});
+    // Service and resource orders posted directly (the filters leave out those the orchestrator makes).
+    ctx.reactions().add(Reaction{.name = "ordering.start-service-order",
+                                 .filter = kDirectServiceOrderFilter,
+                                 .handler = [orchestrator](const Event& e, UnitOfWork& work) {
+                                   orchestrator->start_direct_order(kServiceOrders, e.resource_id, work);
+                                 },
+                                 .retry = {},
+                                 .first_start = StreamStart::Earliest});
+    ctx.reactions().add(Reaction{.name = "ordering.start-resource-order",
+                                 .filter = kDirectResourceOrderFilter,
+                                 .handler = [orchestrator](const Event& e, UnitOfWork& work) {
+                                   orchestrator->start_direct_order(kResourceOrders, e.resource_id, work);
+                                 },
+                                 .retry = {},
+                                 .first_start = StreamStart::Earliest});
     ctx.reactions().add(Reaction{.name = "ordering.cancel-product-order",
                                  .filter = "eventType=CancelProductOrderCreateEvent",
                                  .handler = [orchestrator](const Event& e, UnitOfWork& work) {
@@ -67,15 +84,15 @@ public:
                                  .first_start = StreamStart::Earliest});
     ctx.reactions().add(Reaction{.name = "ordering.cancel-service-order",
                                  .filter = "eventType=CancelServiceOrderCreateEvent",
-                                 .handler = [](const Event& e, UnitOfWork& work) {
-                                   cancel_child_order(kCancelServiceOrders, kServiceOrders, "serviceOrder", e.resource_id, work);
+                                 .handler = [orchestrator](const Event& e, UnitOfWork& work) {
+                                   cancel_child_order(*orchestrator, kCancelServiceOrders, kServiceOrders, "serviceOrder", e.resource_id, work);
                                  },
                                  .retry = {},
                                  .first_start = StreamStart::Earliest});
     ctx.reactions().add(Reaction{.name = "ordering.cancel-resource-order",
                                  .filter = "eventType=CancelResourceOrderCreateEvent",
-                                 .handler = [](const Event& e, UnitOfWork& work) {
-                                   cancel_child_order(kCancelResourceOrders, kResourceOrders, "resourceOrder", e.resource_id, work);
+                                 .handler = [orchestrator](const Event& e, UnitOfWork& work) {
+                                   cancel_child_order(*orchestrator, kCancelResourceOrders, kResourceOrders, "resourceOrder", e.resource_id, work);
                                  },
                                  .retry = {},
                                  .first_start = StreamStart::Earliest});

@@ -3,6 +3,7 @@
 #include "plan.hpp"
 
 #include "json_fields.hpp"
+#include "order_paths.hpp"
 
 namespace tmfd::ordering {
 
@@ -48,19 +49,23 @@ Step step_from(const json::object& o) {
 }
 
 json::object resource_item_json(const ResourceItem& r) {
-  return {{"id", r.id}, {"serviceItem", r.service_item}, {"action", r.action}, {"specification", r.specification},
-          {"resourceId", r.resource_id}, {"state", r.state}};
+  json::object o{{"id", r.id}, {"serviceItem", r.service_item}, {"action", r.action}, {"specification", r.specification},
+                 {"resourceId", r.resource_id}, {"state", r.state}};
+  if (!r.requested.empty()) o["requested"] = r.requested;
+  return o;
 }
 
 ResourceItem resource_item_from(const json::object& o) {
   return {text_at(o, "id"), text_at(o, "serviceItem"), text_at(o, "action"), object_or_empty(o, "specification"),
-          text_at(o, "resourceId"), text_at(o, "state")};
+          text_at(o, "resourceId"), text_at(o, "state"), object_or_empty(o, "requested")};
 }
 
 json::object service_item_json(const ServiceItem& s) {
-  return {{"id", s.id}, {"productItem", s.product_item}, {"action", s.action}, {"specification", s.specification},
+  json::object o{{"id", s.id}, {"productItem", s.product_item}, {"action", s.action}, {"specification", s.specification},
           {"customerFacing", s.customer_facing}, {"after", to_array(s.after)},
           {"resourceItems", to_array(s.resource_items)}, {"serviceId", s.service_id}, {"state", s.state}};
+  if (!s.requested.empty()) o["requested"] = s.requested;
+  return o;
 }
 
 ServiceItem service_item_from(const json::object& o) {
@@ -74,6 +79,7 @@ ServiceItem service_item_from(const json::object& o) {
   s.resource_items = texts_at(o, "resourceItems");
   s.service_id = text_at(o, "serviceId");
   s.state = text_at(o, "state");
+  s.requested = object_or_empty(o, "requested");
   return s;
 }
 
@@ -110,8 +116,15 @@ ResourceItem* Plan::resource_item(const std::string& item_id) { return by_id(res
 ServiceItem* Plan::service_item(const std::string& item_id) { return by_id(service_items, item_id); }
 ProductItem* Plan::product_item(const std::string& item_id) { return by_id(product_items, item_id); }
 
+std::string root_order_path(const Plan& plan) {
+  if (plan.root == "serviceOrder") return kServiceOrders;
+  if (plan.root == "resourceOrder") return kResourceOrders;
+  return kProductOrders;
+}
+
 json::object to_json(const Plan& p) {
   json::object o{{"id", p.id},
+                 {"root", p.root},
                  {"serviceOrderId", p.service_order_id},
                  {"resourceOrderId", p.resource_order_id},
                  {"processFlowId", p.process_flow_id},
@@ -130,6 +143,7 @@ json::object to_json(const Plan& p) {
 Plan plan_from_json(const json::object& o) {
   Plan p;
   p.id = text_at(o, "id");
+  if (auto root = text_at(o, "root"); !root.empty()) p.root = root;  // plans stored before direct orders: productOrder
   p.service_order_id = text_at(o, "serviceOrderId");
   p.resource_order_id = text_at(o, "resourceOrderId");
   p.process_flow_id = text_at(o, "processFlowId");

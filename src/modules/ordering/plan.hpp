@@ -38,6 +38,7 @@ struct ResourceItem {
   json::object specification; // {id, name, href} of the resource specification
   std::string resource_id;    // the inventory resource, once known
   std::string state = "inProgress";
+  json::object requested;     // characteristic name -> value the client asked for (an order posted directly)
 };
 
 // A TMF641 service order item (and the TMF638 service).
@@ -51,6 +52,7 @@ struct ServiceItem {
   std::vector<std::string> resource_items;
   std::string service_id;
   std::string state = "inProgress";
+  json::object requested;     // characteristic name -> value the client asked for (an order posted directly)
 };
 
 // A TMF622 product order item, as the plan tracks it.
@@ -67,7 +69,11 @@ struct ProductItem {
 };
 
 struct Plan {
-  std::string id;                   // = the product order's id
+  std::string id;                   // = the id of the order it fulfils (its root)
+  // What the client ordered: a productOrder (decomposed down to resources), or a serviceOrder or
+  // resourceOrder posted directly (direct_orders.cpp): then id = service_order_id or
+  // resource_order_id, and the plan has no product items.
+  std::string root = "productOrder";
   std::string service_order_id;     // empty when the order needs no service order
   std::string resource_order_id;
   std::string process_flow_id;
@@ -80,12 +86,18 @@ struct Plan {
   std::vector<ServiceItem> service_items;
   std::vector<ResourceItem> resource_items;
   std::vector<Step> steps;
+  // Not stored: steps whose failure held the order in this unit of work, for sync_views to
+  // announce (information required: a person must fix the cause and resume).
+  std::vector<std::string> held_by_steps;
 
   Step* step(const std::string& id);
   ResourceItem* resource_item(const std::string& id);
   ServiceItem* service_item(const std::string& id);
   ProductItem* product_item(const std::string& id);
 };
+
+// The collection of the plan's root order.
+std::string root_order_path(const Plan& plan);
 
 inline std::string resource_owner(const std::string& item_id) { return "resource:" + item_id; }
 inline std::string service_owner(const std::string& item_id) { return "service:" + item_id; }

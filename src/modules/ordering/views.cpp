@@ -1,13 +1,16 @@
 #include "views.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include <tmfd/error.hpp>
 #include <tmfd/query.hpp>
 
 #include "json_fields.hpp"
+#include "order_events.hpp"
 #include "order_lifecycles.hpp"
 #include "order_paths.hpp"
 
@@ -106,6 +109,15 @@ json::object completion_date_when_final(const std::string& state, const std::str
   return is_final_order_state(state) ? json::object{{"completionDate", now}} : json::object();
 }
 
+// serviceOrderItemRelationship entries (dependsOn) for the items `s` waits for.
+json::array dependencies_of(const Plan& plan, const ServiceItem& s) {
+  json::array relationships;
+  for (const auto& before : s.after)
+    relationships.push_back(json::object{{"relationshipType", "dependsOn"},
+                                         {"orderItem", json::object{{"id", before}, {"itemId", before}, {"serviceOrderId", plan.service_order_id}}}});
+  return relationships;
+}
+
 json::object task_flow_body(const Step& step, const std::string& state) {
   json::array characteristic{json::object{{"name", "executor"}, {"value", step.executor}},
                              json::object{{"name", "attempts"}, {"value", step.attempts}},
@@ -114,6 +126,57 @@ json::object task_flow_body(const Step& step, const std::string& state) {
   if (!step.output.empty()) characteristic.push_back(json::object{{"name", "output"}, {"value", step.output}});
   json::object body{{"state", state}, {"characteristic", std::move(characteristic)}};
   return body;
+}
+
+// A service order item as the orchestrator shows it.
+json::object service_item_view(const Plan& plan, const ServiceItem& s) {
+  json::object service{{"serviceSpecification", s.specification}, {"@type", "Service"}};
+  if (!s.service_id.empty()) {
+    service["id"] = s.service_id;
+    service["href"] = kServices + "/" + s.service_id;
+  }
+  json::object item{{"id", s.id}, {"action", s.action}, {"state", item_state_of(plan, s.state)}, {"service", std::move(service)}};
+  if (auto relationships = dependencies_of(plan, s); !relationships.empty())
+    item["serviceOrderItemRelationship"] = std::move(relationships);
+  return item;
+}
+
+// A service order posted directly shows what it decomposed into: the items the services it names
+// depend on are added to it ("<id>.1", ...), and its items list those they depend on.
+void add_derived_service_items(const Plan& plan, UnitOfWork& work) {
+  auto order = load(work, kServiceOrders, plan.id);
+  json::array items = array_at(order, "serviceOrderItem") ? *array_at(order, "serviceOrderItem") : json::array();
+  std::set<std::string> present;
+  bool changed = false;
+  for (auto& v : items) {
+    auto& item = v.get_object();
+    present.insert(text_at(item, "id"));
+    const ServiceItem* s = nullptr;
+    for (const auto& si : plan.service_items)
+      if (si.id == text_at(item, "id")) s = &si;
+    if (!s) continue;
+    json::array relationships = array_at(item, "serviceOrderItemRelationship") ? *array_at(item, "serviceOrderItemRelationship") : json::array();
+    std::set<std::string> named;
+    for (const auto& r : relationships)
+      if (const auto* other = r.is_object() ? object_at(r.get_object(), "orderItem") : nullptr) {
+        named.insert(text_at(*other, "id"));
+        named.insert(text_at(*other, "itemId"));
+      }
+    for (auto& dependency : dependencies_of(plan, *s))
+      if (!named.contains(text_at(dependency.get_object().at("orderItem").get_object(), "id"))) {
+        relationships.push_back(std::move(dependency));
+        changed = true;
+      }
+    if (!relationships.empty()) item["serviceOrderItemRelationship"] = std::move(relationships);
+  }
+  for (const auto& s : plan.service_items)
+    if (!present.contains(s.id)) {
+      json::object item = service_item_view(plan, s);
+      item["state"] = "acknowledged";  // sync_views moves it with the others
+      items.push_back(std::move(item));
+      changed = true;
+    }
+  if (changed) require_ok(work.merge_patch(kServiceOrders, plan.id, json::object{{"serviceOrderItem", std::move(items)}}), "service order items");
 }
 
 } // namespace
@@ -169,22 +232,10 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
   }
   const std::string now = now_timestamp();
 
-  if (!plan.service_order_id.empty()) {
+  if (plan.root == "serviceOrder") add_derived_service_items(plan, work);
+  if (plan.root == "productOrder" && !plan.service_order_id.empty()) {
     json::array items;
-    for (const auto& s : plan.service_items) {
-      json::object service{{"serviceSpecification", s.specification}, {"@type", "Service"}};
-      if (!s.service_id.empty()) {
-        service["id"] = s.service_id;
-        service["href"] = kServices + "/" + s.service_id;
-      }
-      json::array relationships;
-      for (const auto& before : s.after)
-        relationships.push_back(json::object{{"relationshipType", "dependsOn"},
-                                             {"orderItem", json::object{{"id", before}, {"itemId", before}, {"serviceOrderId", plan.service_order_id}}}});
-      json::object item{{"id", s.id}, {"action", s.action}, {"state", item_state_of(plan, s.state)}, {"service", std::move(service)}};
-      if (!relationships.empty()) item["serviceOrderItemRelationship"] = std::move(relationships);
-      items.push_back(std::move(item));
-    }
+    for (const auto& s : plan.service_items) items.push_back(service_item_view(plan, s));
     json::object so{{"id", plan.service_order_id},
                      {"description", "Service order of product order " + order_id},
                      {"orderDate", now},
@@ -199,10 +250,18 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
                      {"state", child_order_state(plan, plan.service_items)}};
     if (!parties.empty()) so["relatedParty"] = parties;
     if (is_final_order_state(text_at(so, "state"))) so["completionDate"] = now;
+    // Items completed already are created with their milestones (one write instead of two for an
+    // order fulfilled at once); record_milestones then finds them there.
+    json::array milestones;
+    for (const auto& s : plan.service_items)
+      if (s.state == "completed") milestones.push_back(milestone_of(s));
+    const bool reached = !milestones.empty();
+    if (reached) so["milestone"] = std::move(milestones);
     require_ok(work.create(kServiceOrders, std::move(so)), "service order");
+    if (reached) work.emit_event(kServiceOrders, plan.service_order_id, "ServiceOrderMilestoneEvent");
   }
 
-  if (!plan.resource_order_id.empty()) {
+  if (plan.root != "resourceOrder" && !plan.resource_order_id.empty()) {
     json::array items;
     for (const auto& r : plan.resource_items) {
       json::object item{{"id", r.id}, {"action", r.action}, {"state", item_state_of(plan, r.state)},
@@ -210,16 +269,14 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
       if (!r.resource_id.empty()) item["resource"] = reference(r.resource_id, kResources + "/" + r.resource_id, "", "Resource");
       items.push_back(std::move(item));
     }
+    // TMF652's externalReference is an ExternalId {id, entityType, owner}.
+    json::array external{json::object{{"id", plan.service_order_id}, {"entityType", "ServiceOrder"}, {"owner", "tmfd"}}};
+    if (plan.root == "productOrder")
+      external.push_back(json::object{{"id", order_id}, {"entityType", "ProductOrder"}, {"owner", "tmfd"}});
     json::object ro{{"id", plan.resource_order_id},
-                    {"name", "Resources of product order " + order_id},
+                    {"name", std::string(plan.root == "productOrder" ? "Resources of product order " : "Resources of service order ") + order_id},
                     {"orderDate", now},
-                    // TMF652's externalReference is an ExternalId {id, entityType, owner}.
-                    {"externalReference", json::array{json::object{{"id", plan.service_order_id},
-                                                                   {"entityType", "ServiceOrder"},
-                                                                   {"owner", "tmfd"}},
-                                                      json::object{{"id", order_id},
-                                                                   {"entityType", "ProductOrder"},
-                                                                   {"owner", "tmfd"}}}},
+                    {"externalReference", std::move(external)},
                     {"orderItem", std::move(items)},
                     {"state", child_order_state(plan, plan.resource_items)}};
     if (!parties.empty()) ro["relatedParty"] = parties;
@@ -227,7 +284,10 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
     require_ok(work.create(kResourceOrders, std::move(ro)), "resource order");
   }
 
-  json::array related{json::object{{"id", order_id}, {"role", "productOrder"}, {"@referredType", "ProductOrder"}}};
+  // The order the client placed comes first.
+  json::array related;
+  if (plan.root == "productOrder")
+    related.push_back(json::object{{"id", order_id}, {"role", "productOrder"}, {"@referredType", "ProductOrder"}});
   if (!plan.service_order_id.empty())
     related.push_back(json::object{{"id", plan.service_order_id}, {"role", "serviceOrder"}, {"@referredType", "ServiceOrder"}});
   if (!plan.resource_order_id.empty())
@@ -236,7 +296,7 @@ void create_views(const Plan& plan, const json::object& order, UnitOfWork& work)
   for (const auto& s : plan.steps)
     task_flows.push_back(json::object{{"id", s.id}, {"href", kProcessFlows + "/" + plan.process_flow_id + "/taskFlow/" + s.id}});
   json::object flow{{"id", plan.process_flow_id},
-                    {"processFlowSpecification", "productOrderFulfilment"},
+                    {"processFlowSpecification", plan.root + "Fulfilment"},  // productOrderFulfilment, ...
                     {"processFlowDate", now},
                     {"relatedEntity", std::move(related)},
                     {"taskFlow", std::move(task_flows)},
@@ -253,6 +313,7 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
   const std::string now = now_timestamp();
 
   // Task flows first: the orders' events then follow the steps that moved them.
+  std::vector<const Step*> waiting;  // manual steps that started waiting: announced on the orders last
   for (const auto& step : plan.steps) {
     const std::string target = task_flow_state_of(plan, step);
     auto stored = work.get(kTaskFlows, step.id);
@@ -262,10 +323,14 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
       body["taskFlowSpecification"] = step.name;
       body["completionMethod"] = step.executor == "manual" ? "manual" : "automatic";
       body["isMandatory"] = true;
-      json::array related{json::object{{"id", plan.process_flow_id}, {"role", "processFlow"}, {"@referredType", "ProcessFlow"}},
-                          json::object{{"id", plan.id}, {"role", "productOrder"}, {"@referredType", "ProductOrder"}}};
+      json::array related{json::object{{"id", plan.process_flow_id}, {"role", "processFlow"}, {"@referredType", "ProcessFlow"}}};
       const bool resource_step = step.owner.starts_with("resource:");
       const std::string item = step.owner.substr(step.owner.find(':') + 1);
+      // The order the client placed first (Orchestrator::order_of_step), then the item's order.
+      if (plan.root == "productOrder")
+        related.push_back(json::object{{"id", plan.id}, {"role", "productOrder"}, {"@referredType", "ProductOrder"}});
+      else if (plan.root == "serviceOrder" && resource_step)
+        related.push_back(json::object{{"id", plan.id}, {"role", "serviceOrder"}, {"@referredType", "ServiceOrder"}});
       related.push_back(json::object{{"id", resource_step ? plan.resource_order_id : plan.service_order_id},
                                      {"name", "item " + item},
                                      {"role", resource_step ? "resourceOrder" : "serviceOrder"},
@@ -276,7 +341,10 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
         requires_.push_back(json::object{{"relationshipType", "requires"}, {"taskFlow", json::object{{"id", before}}}});
       if (!requires_.empty()) body["taskFlowRelationship"] = std::move(requires_);
       require_ok(work.create(kTaskFlows, std::move(body)), "task flow " + step.id);
-      if (step.executor == "manual" && target == "active") work.emit_event(kTaskFlows, step.id, "TaskFlowInformationRequiredEvent");
+      if (step.executor == "manual" && target == "active") {
+        work.emit_event(kTaskFlows, step.id, "TaskFlowInformationRequiredEvent");
+        waiting.push_back(&step);
+      }
       continue;
     }
     const auto current = parse_object(stored->body);
@@ -288,8 +356,10 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
     for (std::size_t i = 0; i + 1 < path.size(); ++i)
       require_ok(work.merge_patch(kTaskFlows, step.id, json::object{{"state", path[i]}}), "task flow " + step.id);
     require_ok(work.merge_patch(kTaskFlows, step.id, std::move(wanted)), "task flow " + step.id);
-    if (step.executor == "manual" && target == "active" && from != "active")
+    if (step.executor == "manual" && target == "active" && from != "active") {
       work.emit_event(kTaskFlows, step.id, "TaskFlowInformationRequiredEvent");
+      waiting.push_back(&step);
+    }
   }
 
   if (!plan.resource_order_id.empty()) {
@@ -319,9 +389,10 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
     const std::string state = child_order_state(plan, plan.service_items);
     move_order(work, kServiceOrders, plan.service_order_id, "serviceOrderItem", so, so, state, targets,
                completion_date_when_final(state, now), extra);
+    record_milestones(plan, work);
   }
 
-  {
+  if (plan.root == "productOrder") {
     std::map<std::string, std::string> targets;
     for (const auto& p : plan.product_items)
       if (p.parent.empty()) targets[p.id] = item_state_of(plan, p.state);
@@ -334,6 +405,11 @@ void sync_views(const Plan& plan, UnitOfWork& work) {
   const auto flow = load(work, kProcessFlows, plan.process_flow_id);
   for (const auto& state : state_path(pf, text_at(flow, "state"), flow_target))
     require_ok(work.merge_patch(kProcessFlows, plan.process_flow_id, json::object{{"state", state}}), "process flow");
+  // Once the orders show their states (an order just started is inProgress, not acknowledged).
+  for (const auto* step : waiting) announce_waiting_step(plan, *step, work);
+  for (const auto& id : plan.held_by_steps)
+    for (const auto& step : plan.steps)
+      if (step.id == id) announce_holding_step(plan, step, work);
 }
 
 std::string parent_product_order(const json::object& child) {
@@ -347,11 +423,29 @@ std::string parent_product_order(const json::object& child) {
   return {};
 }
 
-void note_on_order(UnitOfWork& work, const std::string& order_id, const std::string& text) {
-  auto order = load(work, kProductOrders, order_id);
+std::string fulfilled_order_of(const json::object& child) {
+  if (const auto product = parent_product_order(child); !product.empty()) return "product order " + product;
+  // The resource order of a service order posted directly names only that service order.
+  if (const auto* refs = array_at(child, "externalReference"))
+    for (const auto& r : *refs)
+      if (r.is_object() && text_at(r.get_object(), "entityType") == "ServiceOrder" && text_at(r.get_object(), "owner") == "tmfd")
+        return "service order " + text_at(r.get_object(), "id");
+  return {};
+}
+
+void note_on(UnitOfWork& work, const std::string& path, const std::string& id, const std::string& text) {
+  auto order = load(work, path, id);
   json::array notes = array_at(order, "note") ? *array_at(order, "note") : json::array();
   notes.push_back(json::object{{"author", "tmfd ordering"}, {"date", now_timestamp()}, {"text", text}});
-  require_ok(work.merge_patch(kProductOrders, order_id, json::object{{"note", std::move(notes)}}), "product order note");
+  require_ok(work.merge_patch(path, id, json::object{{"note", std::move(notes)}}), "order note");
+}
+
+void note_on_order(UnitOfWork& work, const std::string& order_id, const std::string& text) {
+  note_on(work, kProductOrders, order_id, text);
+}
+
+void note_on_order(UnitOfWork& work, const Plan& plan, const std::string& text) {
+  note_on(work, root_order_path(plan), plan.id, text);
 }
 
 } // namespace tmfd::ordering

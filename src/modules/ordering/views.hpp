@@ -16,13 +16,22 @@ namespace tmfd::ordering {
 // Creates the service order, resource order and process flow of a plan just decomposed, in the
 // states the plan reached in this unit (an order fulfilled at once has them created completed).
 void create_views(const Plan& plan, const json::object& order, UnitOfWork& work);
-// Brings every view to the plan's states; creates task flows not yet stored.
+// Brings every view to the plan's states; creates task flows not yet stored. Announces the manual
+// steps that started waiting and the failures that held the order (order_events.hpp).
 void sync_views(const Plan& plan, UnitOfWork& work);
 // The product order a service or resource order fulfils (its externalReference), or "".
 std::string parent_product_order(const json::object& child);
+// The order a service or resource order made by the orchestrator fulfils, as "product order <id>"
+// or "service order <id>" (a service order posted directly); "" for an order a client posted.
+std::string fulfilled_order_of(const json::object& child);
 
 // Adds a note to the product order (why it failed or was held).
 void note_on_order(UnitOfWork& work, const std::string& order_id, const std::string& text);
+// Adds a note to the plan's root order (the product order, or the service or resource order
+// posted directly).
+void note_on_order(UnitOfWork& work, const Plan& plan, const std::string& text);
+// Adds a note to the order at `path`/`id` (TMF622, TMF641 and TMF652 orders all have `note`).
+void note_on(UnitOfWork& work, const std::string& path, const std::string& id, const std::string& text);
 
 // The TMF state a plan's state shows as, for each view.
 std::string order_state_of(const Plan& plan);
