@@ -6,6 +6,9 @@
 #include <signal.h>
 
 #include <atomic>
+#include <functional>
+#include <optional>
+#include <utility>
 #include <map>
 #include <mutex>
 #include <set>
@@ -36,6 +39,47 @@ std::string crash_plans() {
   return yaml;
 }
 
+// Places orders from two connections (`place(client, n)` posts the n-th and returns its id and a
+// label, or nothing to stop) until at least `before_kill` are acknowledged and some of
+// `in_flight` are not final yet, then kills the process with SIGKILL and restarts it. Returns the
+// acknowledged orders: id -> label.
+std::map<std::string, std::string> place_then_kill(
+    TmfdProcess& p, std::size_t before_kill, const std::string& in_flight,
+    const std::function<std::optional<std::pair<std::string, std::string>>(HttpClient&, int)>& place) {
+  std::mutex mutex;
+  std::map<std::string, std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  auto client = [&](int seed) {
+    try {
+      HttpClient c(p.port());
+      for (int i = seed; !stop; i += 2) {
+        auto placed = place(c, i);
+        if (!placed) break;  // refused: the process died under this request, or enough was placed
+        std::lock_guard lock(mutex);
+        acknowledged.insert(*placed);
+      }
+    } catch (const std::exception&) {
+      // The connection broke when the process was killed: what was answered before counts.
+    }
+  };
+  std::thread a(client, 0), b(client, 1);
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return acknowledged.size() >= before_kill;
+  }, 30s));
+  {
+    // Some orders are in flight at the moment of the kill: not started yet, or waiting on a timer.
+    HttpClient probe(p.port());
+    CHECK(total_count(probe, in_flight, "state=acknowledged,inProgress") > 0);
+  }
+  ::kill(p.pid(), SIGKILL);
+  stop = true;
+  a.join();
+  b.join();
+  p.restart();
+  return acknowledged;
+}
+
 } // namespace
 
 TEST_CASE("kill -9 mid-load: every acknowledged order completes after the restart, nothing allocated twice",
@@ -46,40 +90,15 @@ TEST_CASE("kill -9 mid-load: every acknowledged order completes after the restar
     HttpClient c(p.port());
     customer = new_customer(c);
   }
-  std::mutex mutex;
-  std::map<std::string, std::string> acknowledged;  // order id -> offering
-  std::atomic<bool> stop{false};
-  auto client = [&](int seed) {
-    const char* offerings[] = {"po-fibre-1g", "po-mobile-unlimited", "po-home-bundle"};
-    try {
-      HttpClient c(p.port());
-      for (int i = seed; !stop; ++i) {
+  // Let orders pile up, some completed, some waiting on their timer, some being placed.
+  const auto acknowledged = place_then_kill(  // order id -> offering
+      p, 60, kProductOrders, [&](HttpClient& c, int i) -> std::optional<std::pair<std::string, std::string>> {
+        const char* offerings[] = {"po-fibre-1g", "po-mobile-unlimited", "po-home-bundle"};
         const char* offering = offerings[i % 3];
         auto r = post_json(c, kProductOrders, order_of(customer, {offering}));
-        if (r.status != 201) break;  // the process died under this request
-        std::lock_guard lock(mutex);
-        acknowledged[id_of(r)] = offering;
-      }
-    } catch (const std::exception&) {
-      // The connection broke when the process was killed: what was answered before counts.
-    }
-  };
-  std::thread a(client, 0), b(client, 1);
-  // Let orders pile up, some completed, some waiting on their timer, some being placed.
-  REQUIRE(eventually([&] {
-    std::lock_guard lock(mutex);
-    return acknowledged.size() >= 60;
-  }, 30s));
-  {
-    // Some orders are in flight at the moment of the kill: not started yet, or waiting on their timer.
-    HttpClient probe(p.port());
-    CHECK(total_count(probe, kProductOrders, "state=acknowledged,inProgress") > 0);
-  }
-  ::kill(p.pid(), SIGKILL);
-  stop = true;
-  a.join();
-  b.join();
-  p.restart();
+        if (r.status != 201) return std::nullopt;
+        return std::make_pair(id_of(r), std::string(offering));
+      });
   HttpClient c(p.port());
 
   // Every acknowledged order completes.
@@ -122,13 +141,10 @@ TEST_CASE("kill -9 mid-load: every acknowledged order completes after the restar
 TEST_CASE("kill -9 while service and resource orders posted directly are fulfilled: each completes after the restart",
           "[ordering][durability][direct-orders]") {
   TmfdProcess p(ordering_options(crash_plans()));
-  std::mutex mutex;
-  std::map<std::string, std::string> acknowledged;  // order id -> its collection
-  std::atomic<bool> stop{false};
-  auto client = [&](int seed) {
-    try {
-      HttpClient c(p.port());
-      for (int i = seed; !stop; ++i) {
+  std::atomic<std::size_t> placed{0};
+  const auto acknowledged = place_then_kill(  // order id -> its collection
+      p, 40, kServiceOrders, [&](HttpClient& c, int i) -> std::optional<std::pair<std::string, std::string>> {
+        if (placed >= 80) return std::nullopt;  // the number pool has 100
         // Internet access waits a second on its router (settle-router); an address and a number do not.
         const bool service = i % 2 == 0;
         const json::object body =
@@ -139,29 +155,10 @@ TEST_CASE("kill -9 while service and resource orders posted directly are fulfill
                                                              json::object{{"id", "2"}, {"action", "add"}, {"resourceSpecification", json::object{{"id", "rs-msisdn"}}}}}}};
         const std::string path = service ? kServiceOrders : kResourceOrders;
         auto r = post_json(c, path, body);
-        if (r.status != 201) break;  // the process died under this request
-        std::lock_guard lock(mutex);
-        acknowledged[id_of(r)] = path;
-        if (acknowledged.size() >= 80) break;  // the number pool has 100
-      }
-    } catch (const std::exception&) {
-      // The connection broke when the process was killed: what was answered before counts.
-    }
-  };
-  std::thread a(client, 0), b(client, 1);
-  REQUIRE(eventually([&] {
-    std::lock_guard lock(mutex);
-    return acknowledged.size() >= 40;
-  }, 30s));
-  {
-    HttpClient probe(p.port());
-    CHECK(total_count(probe, kServiceOrders, "state=acknowledged,inProgress") > 0);
-  }
-  ::kill(p.pid(), SIGKILL);
-  stop = true;
-  a.join();
-  b.join();
-  p.restart();
+        if (r.status != 201) return std::nullopt;
+        ++placed;
+        return std::make_pair(id_of(r), path);
+      });
   HttpClient c(p.port());
 
   for (const auto& [id, path] : acknowledged) {

@@ -1,6 +1,7 @@
 #include "decompose.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include <tmfd/error.hpp>
@@ -172,21 +173,31 @@ private:
   // A modify, delete or noChange item of a service order: the service in inventory, the services
   // it is supported by, and their resources, each with the same action.
   void add_existing_service(const std::string& item_id, const std::string& action, const std::string& service_id) {
-    std::vector<std::string> service_ids{service_id};
+    if (!work_.get(kServices, service_id))
+      throw ApiError(422, "UNKNOWN_SERVICE", "Unknown service", "service '" + service_id + "' is not in inventory");
+    add_stored_services({service_id}, 1, action, [&](ServiceItem& s, std::size_t i) {
+      s.id = i == 0 ? item_id : derived_id(item_id);
+    });
+  }
+
+  // Service items for stored services: `service_ids` (the first `customer_facing` of them facing
+  // the customer) and, each once, the services supporting them, with their supporting resources,
+  // all with `action`. `name` gives the i-th item its id and owner; `added` follows each one.
+  void add_stored_services(std::vector<std::string> service_ids, std::size_t customer_facing, const std::string& action,
+                           const std::function<void(ServiceItem&, std::size_t)>& name,
+                           const std::function<void(const ServiceItem&)>& added = {}) {
     for (std::size_t i = 0; i < service_ids.size(); ++i) {
       const auto stored = work_.get(kServices, service_ids[i]);
-      if (!stored) {
-        if (i == 0) throw ApiError(422, "UNKNOWN_SERVICE", "Unknown service", "service '" + service_id + "' is not in inventory");
-        continue;
-      }
+      if (!stored) continue;
       const auto body = parse_object(stored->body);
       ServiceItem s;
-      s.id = i == 0 ? item_id : derived_id(item_id);
+      name(s, i);
       s.action = action;
       s.service_id = service_ids[i];
-      s.customer_facing = i == 0;
+      s.customer_facing = i < customer_facing;
       if (const auto* spec = object_at(body, "serviceSpecification")) s.specification = spec_reference(*spec);
       plan_.service_items.push_back(s);
+      if (added) added(s);
       if (const auto* supporting = array_at(body, "supportingService"))
         for (const auto& r : *supporting)
           if (auto id = text_at(r.get_object(), "id"); std::find(service_ids.begin(), service_ids.end(), id) == service_ids.end())
@@ -294,34 +305,15 @@ private:
     std::vector<std::string> service_ids;
     if (const auto* refs = array_at(product, "realizingService"))
       for (const auto& r : *refs) service_ids.push_back(text_at(r.get_object(), "id"));
-    // The supporting services of the realizing ones, each once.
-    for (std::size_t i = 0; i < service_ids.size(); ++i) {
-      const auto service = work_.get(kServices, service_ids[i]);
-      if (!service) continue;
-      const auto body = parse_object(service->body);
-      ServiceItem s;
-      s.id = std::to_string(plan_.service_items.size() + 1);
-      s.product_item = product_item;
-      s.action = action;
-      s.service_id = service_ids[i];
-      s.customer_facing = i < (array_at(product, "realizingService") ? array_at(product, "realizingService")->size() : 0);
-      if (const auto* spec = object_at(body, "serviceSpecification")) s.specification = spec_reference(*spec);
-      plan_.service_items.push_back(s);
-      plan_.product_items[product_index].service_items.push_back(s.id);
-      if (const auto* supporting = array_at(body, "supportingService"))
-        for (const auto& r : *supporting)
-          if (auto id = text_at(r.get_object(), "id"); std::find(service_ids.begin(), service_ids.end(), id) == service_ids.end())
-            service_ids.push_back(id);
-      if (const auto* resources = array_at(body, "supportingResource"))
-        for (const auto& r : *resources) {
-          const auto resource = work_.get(kResources, text_at(r.get_object(), "id"));
-          if (!resource) continue;
-          const auto rbody = parse_object(resource->body);
-          const auto* spec = object_at(rbody, "resourceSpecification");
-          add_resource_item(s.id, action, spec ? spec_reference(*spec) : json::object(), text_at(r.get_object(), "id"));
-        }
-      add_steps(text_at(s.specification, "id"), action, service_owner(s.id));
-    }
+    // The realizing services face the customer; the services supporting them follow.
+    const std::size_t realizing = service_ids.size();
+    add_stored_services(
+        std::move(service_ids), realizing, action,
+        [&](ServiceItem& s, std::size_t) {
+          s.id = std::to_string(plan_.service_items.size() + 1);
+          s.product_item = product_item;
+        },
+        [&](const ServiceItem& s) { plan_.product_items[product_index].service_items.push_back(s.id); });
   }
 
   // `id`: the item's id in its resource order (by default the next number); `service_item`: the
