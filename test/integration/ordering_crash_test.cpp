@@ -39,6 +39,22 @@ std::string crash_plans() {
   return yaml;
 }
 
+// The addresses and numbers the resources in inventory hold, checked to be distinct; how many.
+std::size_t pool_values_in_inventory(HttpClient& c) {
+  std::set<std::string> values;
+  std::size_t allocated = 0;
+  for (const auto& r : as_array(c.get(kResources + "?fields=resourceCharacteristic&limit=10000"))) {
+    for (const char* name : {"ipAddress", "msisdn"}) {
+      auto v = characteristic(r.as_object(), "resourceCharacteristic", name);
+      if (!v.is_string()) continue;
+      ++allocated;
+      CHECK(values.insert(std::string(v.as_string())).second);
+    }
+  }
+  CHECK(allocated == values.size());
+  return allocated;
+}
+
 // Places orders from two connections (`place(client, n)` posts the n-th and returns its id and a
 // label, or nothing to stop) until at least `before_kill` are acknowledged and some of
 // `in_flight` are not final yet, then kills the process with SIGKILL and restarts it. Returns the
@@ -121,17 +137,7 @@ TEST_CASE("kill -9 mid-load: every acknowledged order completes after the restar
   }
   CHECK(total_count(c, kProducts) == expected_products);
   // No address or number twice, and every one recorded as allocated.
-  std::set<std::string> values;
-  std::size_t allocated = 0;
-  for (const auto& r : as_array(c.get(kResources + "?fields=resourceCharacteristic&limit=10000"))) {
-    for (const char* name : {"ipAddress", "msisdn"}) {
-      auto v = characteristic(r.as_object(), "resourceCharacteristic", name);
-      if (!v.is_string()) continue;
-      ++allocated;
-      CHECK(values.insert(std::string(v.as_string())).second);
-    }
-  }
-  CHECK(allocated == values.size());
+  const std::size_t allocated = pool_values_in_inventory(c);
   CHECK(total_count(c, "/admin/ordering/allocation") == allocated);
   // Each order has one process flow, and every task flow finished.
   CHECK(total_count(c, kProcessFlows) == orders);
@@ -179,17 +185,7 @@ TEST_CASE("kill -9 while service and resource orders posted directly are fulfill
   // Three services per service order, made once each.
   CHECK(total_count(c, kServices) == 3 * service_orders);
   // No address or number twice, and every one recorded as allocated.
-  std::set<std::string> values;
-  std::size_t allocated = 0;
-  for (const auto& r : as_array(c.get(kResources + "?fields=resourceCharacteristic&limit=10000"))) {
-    for (const char* name : {"ipAddress", "msisdn"}) {
-      auto v = characteristic(r.as_object(), "resourceCharacteristic", name);
-      if (!v.is_string()) continue;
-      ++allocated;
-      CHECK(values.insert(std::string(v.as_string())).second);
-    }
-  }
-  CHECK(allocated == values.size());
+  const std::size_t allocated = pool_values_in_inventory(c);
   CHECK(allocated == service_orders + 2 * direct_resource_orders);
   CHECK(total_count(c, "/admin/ordering/allocation") == allocated);
 }

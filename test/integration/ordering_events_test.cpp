@@ -76,12 +76,7 @@ TEST_CASE("a manual step that starts waiting raises information required on its 
   const auto flow = process_flow_of(c, id);
   const auto so_id = related_id(flow, "serviceOrder");
   REQUIRE(!so_id.empty());
-  json::array active;
-  REQUIRE(eventually([&] {
-    active = task_flows_of(c, str(flow, "id"), "state=active");
-    return active.size() == 1;
-  }, 20s));
-  const auto task_id = str(active[0].as_object(), "id");
+  const auto task_id = str(waiting_task(c, id).second, "id");
 
   REQUIRE(wait_for_event(receiver, "ProductOrderInformationRequiredEvent", id));
   REQUIRE(wait_for_event(receiver, "ServiceOrderInformationRequiredEvent", so_id));

@@ -94,6 +94,16 @@ json::array task_flows_of(HttpClient& c, const std::string& flow_id, const std::
   return as_array(r);
 }
 
+std::pair<std::string, json::object> waiting_task(HttpClient& c, const std::string& order_id) {
+  const auto flow = process_flow_of(c, order_id);
+  json::array active;
+  REQUIRE(eventually([&] {
+    active = task_flows_of(c, str(flow, "id"), "state=active");
+    return active.size() == 1;
+  }, std::chrono::seconds(20)));
+  return {str(flow, "id"), active.front().as_object()};
+}
+
 json::value characteristic(const json::object& entity, const std::string& array, const std::string& name) {
   if (const auto* a = entity.if_contains(array); a && a->is_array())
     for (const auto& c : a->get_array())

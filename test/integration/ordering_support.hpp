@@ -56,6 +56,8 @@ bool wait_for_state(HttpClient& c, const std::string& order_id, const std::strin
 // The order's process flow (found through its relatedEntity).
 json::object process_flow_of(HttpClient& c, const std::string& order_id);
 json::array task_flows_of(HttpClient& c, const std::string& flow_id, const std::string& query = {});
+// The active task flow of an order (a manual step waiting), waited for; with its process flow id.
+std::pair<std::string, json::object> waiting_task(HttpClient& c, const std::string& order_id);
 // The value of a characteristic in a name/value array, or null.
 json::value characteristic(const json::object& entity, const std::string& array, const std::string& name);
 

@@ -47,16 +47,6 @@ std::string task_state(HttpClient& c, const std::string& cancel_id) {
   return str(get_object(c, kCancelProductOrders + "/" + cancel_id), "state");
 }
 
-// The active task flow of an order (a manual step waiting), with its process flow id.
-std::pair<std::string, json::object> waiting_task(HttpClient& c, const std::string& order_id) {
-  const auto flow = process_flow_of(c, order_id);
-  json::array active;
-  REQUIRE(eventually([&] {
-    active = task_flows_of(c, str(flow, "id"), "state=active");
-    return active.size() == 1;
-  }, 20s));
-  return {str(flow, "id"), active.front().as_object()};
-}
 
 } // namespace
 
