@@ -39,6 +39,8 @@
 set -u -o pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build}
 REPEAT=${REPEAT:-1}
@@ -116,19 +118,6 @@ TMFD_PID=""
 NGINX_PID=""
 SEED_WRK_PID=""
 
-stop_pid() { # pid signal grace_seconds
-  local pid=$1 sig=$2 grace=$3 i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-  kill "-$sig" "$pid" 2>/dev/null
-  for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
-  wait "$pid" 2>/dev/null
-  return 0
-}
 
 cleanup() {
   local status=$?

@@ -24,6 +24,8 @@
 set -u -o pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build}
 REPEAT=${REPEAT:-3}
@@ -55,16 +57,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tmfd-auth-bench.XXXXXX") || die "cannot create
 declare -A PID URL
 SEED_PID=""
 
-stop_pid() { # pid signal grace_seconds
-  local pid=$1 sig=$2 grace=$3 i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-  kill "-$sig" "$pid" 2>/dev/null
-  for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  return 0
-}
 cleanup() {
   trap - EXIT INT TERM
   stop_pid "$SEED_PID" INT 3
@@ -76,17 +68,8 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------------
 # The identity provider's part, made here: an RSA key, its JWKS, and a token for role `reader`.
-b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/key.pem" 2>/dev/null || die "openssl genpkey failed"
-MODULUS=$(openssl rsa -in "$WORK/key.pem" -noout -modulus 2>/dev/null | cut -d= -f2)
-N=$(printf '%s' "$MODULUS" | xxd -r -p | b64url)
-printf '{"keys":[{"kty":"RSA","kid":"bench","use":"sig","alg":"RS256","n":"%s","e":"AQAB"}]}' "$N" >"$WORK/jwks.json"
-NOW=$(date +%s)
-HEADER=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url)
-PAYLOAD=$(printf '{"iss":"%s","aud":"tmfd","sub":"bench-client","azp":"bench","iat":%d,"exp":%d,"realm_access":{"roles":["reader"]}}' \
-  "$ISSUER" "$NOW" "$((NOW + 86400))" | b64url)
-SIGNATURE=$(printf '%s.%s' "$HEADER" "$PAYLOAD" | openssl dgst -sha256 -sign "$WORK/key.pem" -binary | b64url)
-TOKEN=$HEADER.$PAYLOAD.$SIGNATURE
+make_signing_key "$WORK"
+TOKEN=$(mint_token "$WORK" "$ISSUER" reader)
 
 # ---------------------------------------------------------------------------------------------
 write_config() { # name security(yes/no) cache_entries

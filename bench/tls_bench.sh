@@ -21,6 +21,8 @@
 set -u -o pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build}
 REPEAT=${REPEAT:-3}
@@ -46,16 +48,6 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tmfd-tls-bench.XXXXXX") || die "cannot create a temporary directory"
 TMFD_PID="" SEED_PID=""
-stop_pid() { # pid signal grace_seconds
-  local pid=$1 sig=$2 grace=$3 i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-  kill "-$sig" "$pid" 2>/dev/null
-  for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  return 0
-}
 cleanup() {
   trap - EXIT INT TERM
   stop_pid "$SEED_PID" INT 3
@@ -66,9 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/server.key" -out "$WORK/server.pem" \
-  >"$WORK/openssl.log" 2>&1 || die "openssl could not make a certificate: $(tail -n 3 "$WORK/openssl.log")"
+make_server_certificate "$WORK"
 
 ln -s "$REPO_DIR/config" "$WORK/config"
 sed -e 's/^  port: .*/  port: 0/' \
