@@ -129,7 +129,8 @@ TEST_CASE("limits: requests per second per client address: 429 with Retry-After,
           "[limits][rate]") {
   TmfdProcess p(with_server_keys("  rate_limits:\n    per_address:\n      rate: 1\n      burst: 3\n"));
   HttpClient c(p.port());
-  for (int i = 0; i < 3; ++i) REQUIRE(c.get("/tmf-api/party/v4/individual").status == 200);
+  for (int i = 0; i < 2; ++i) REQUIRE(c.get("/tmf-api/party/v4/individual").status == 200);
+  REQUIRE(c.get("/no/such/path").status == 404);  // unknown paths take a token as well
   auto refused = c.get("/health/live");  // public routes count too
   INFO(refused.body);
   REQUIRE(refused.status == 429);
@@ -139,6 +140,9 @@ TEST_CASE("limits: requests per second per client address: 429 with Retry-After,
   // A token comes back every second.
   CHECK(eventually([&] { return c.get("/health/live").status == 200; }, 3s));
   CHECK(c.get("/health/live").status == 429);
+  // Probing unknown paths or methods is no way around the limit.
+  CHECK(check_error_response(c.get("/no/such/path"), 429, kPartySpec).at("code").as_string() == "TOO_MANY_REQUESTS");
+  CHECK(c.request("DELETE", "/health/live").status == 429);
 }
 
 TEST_CASE("limits: requests per second per principal, after authentication; each principal its own bucket",

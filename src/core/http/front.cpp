@@ -86,6 +86,15 @@ void Front::dispatch(Request& req, Reply reply) {
   if (access_log_) exchange->path = req.path;  // only the access log needs it
 
   if (!match.route) {
+    // Filters that also guard public routes (a limiter per address) see these requests too:
+    // probing unknown paths is no way around them. Filters that check who asks do not run.
+    static const RouteInfo kUnmatched{"", "", "unmatched", true};
+    try {
+      if (filters_ && !filters_->empty())
+        if (auto answer = filters_->run(req, kUnmatched)) return exchange->send(std::move(*answer));
+    } catch (const ApiError& e) {
+      return exchange->send(Response::json(e.http_status(), e.body()));
+    }
     if (match.path_known) {
       auto r = error_response(405, "METHOD_NOT_ALLOWED", "Method not allowed",
                               std::string(to_string(req.method)) + " is not allowed on " + req.path);
