@@ -5,7 +5,7 @@
 #   REPEAT=3 bench/stateful_bench.sh    # medians of three runs
 #
 # Environment: BUILD_DIR [<repo>/build], BUILD [1] (0: run what is built), REPEAT [1],
-# UNITS [20000], CLIENTS [32], RATE [2000], SECONDS [10].
+# UNITS [40000], CLIENTS [32], RATE [2000], SECONDS [10].
 # Exit status: 0 measured; 1 a run failed; 2 could not run.
 set -u -o pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,5 +22,5 @@ done
 plugins=$(mktemp -d /tmp/tmfd-stateful-bench-XXXXXX)
 trap 'rm -rf "$plugins"' EXIT
 ln -s "$BUILD_DIR/plugins/tmfd_party.so" "$BUILD_DIR/test/plugins/tmfd_reaction_probe.so" "$plugins/"
-"$BUILD_DIR/test/tmfd_stateful_bench" --plugin-dir "$plugins" --repeat "${REPEAT:-1}" --units "${UNITS:-20000}" \
+"$BUILD_DIR/test/tmfd_stateful_bench" --plugin-dir "$plugins" --repeat "${REPEAT:-1}" --units "${UNITS:-40000}" \
   --clients "${CLIENTS:-32}" --rate "${RATE:-2000}" --seconds "${SECONDS_PER_RUN:-10}"

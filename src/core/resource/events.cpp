@@ -1,5 +1,7 @@
 #include "resource/events.hpp"
 
+#include <algorithm>
+
 #include "resource/ids_and_time.hpp"
 
 namespace tmfd {
@@ -12,12 +14,22 @@ EventNames standard_events(const std::string& type) {
 namespace resource {
 
 namespace {
-// Appends "key":"value" with the value escaped as a JSON string.
+// Appends "key":"value" with the value escaped as a JSON string. Most values (ids, dates, type
+// names) need no escaping and are copied as they are, without the serializer's temporary string.
 void member(std::string& out, const char* key, std::string_view value) {
   out += '"';
   out += key;
   out += "\":";
-  out += json::serialize(json::string_view(value));
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += value;
+    out += '"';
+  } else {
+    out += json::serialize(json::string_view(value));
+  }
   out += ',';
 }
 } // namespace
