@@ -5,5 +5,6 @@ target_sources(tmfd_integration_tests PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/integration/ordering_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/integration/ordering_crash_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/integration/ordering_events_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/integration/ordering_https_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/integration/direct_orders_test.cpp)
 add_dependencies(tmfd_integration_tests tmfd_catalog tmfd_inventory tmfd_ordering)

@@ -36,7 +36,7 @@ config::Field step_schema() {
                    field("characteristic", config::Type::String, "allocate, generate: the characteristic it fills"),
                    field("pattern", config::Type::String, "generate: the value, with {order}, {item}, {seq}, {random}"),
                    field("seconds", config::Type::Integer, "wait: how long"),
-                   field("url", config::Type::String, "http: the endpoint"),
+                   field("url", config::Type::String, "http: the endpoint, http:// or https://"),
                    field("method", config::Type::String, "http: POST (default) or PUT"),
                    field("timeout_seconds", config::Type::Integer, "fail an attempt still running after this long"),
                    field("max_attempts", config::Type::Integer, "attempts before the step fails (default 3)"),
@@ -75,7 +75,9 @@ config::Schema ordering_config_schema() {
                                     "refuse: an order breaking a business rule is refused (422); reject: it is created rejected, with why"),
                               "refuse");
   invalid.allowed = {"refuse", "reject"};
-  return {plans, pools, expected, ponr, invalid};
+  auto ca_file = field("http_ca_file", config::Type::String,
+                       "PEM certificates that https:// endpoints of http steps must chain to; default: the system's");
+  return {plans, pools, expected, ponr, invalid, ca_file};
 }
 
 FulfilmentConfig read_fulfilment_config(const json::object& block, const std::vector<std::string>& executors) {
@@ -83,6 +85,7 @@ FulfilmentConfig read_fulfilment_config(const json::object& block, const std::ve
   if (const auto* v = block.if_contains("expected_completion_seconds"); v && v->is_int64())
     out.expected_completion_seconds = v->as_int64();
   if (text_at(block, "point_of_no_return") == "inProgress") out.point_of_no_return = "inProgress";
+  out.http_ca_file = text_at(block, "http_ca_file");
 
   if (const auto* pools = object_at(block, "pools"))
     for (const auto& [name, value] : *pools) {
@@ -137,7 +140,8 @@ FulfilmentConfig read_fulfilment_config(const json::object& block, const std::ve
         }
         if (t.executor == "http") {
           const auto url = text_at(s, "url");
-          if (!url.starts_with("http://")) throw std::invalid_argument(step_at + ".url: must be an http:// URL");
+          if (!url.starts_with("http://") && !url.starts_with("https://"))
+            throw std::invalid_argument(step_at + ".url: must be an http:// or https:// URL");
         }
         list.push_back(std::move(t));
       }

@@ -37,6 +37,7 @@ struct FulfilmentConfig {
   std::map<std::string, PoolConfig> pools;
   std::int64_t expected_completion_seconds = 3600;  // jeopardy when an order runs longer
   std::string point_of_no_return;  // "" (none unless a step says so) or "inProgress"
+  std::string http_ca_file;        // CAs of https:// endpoints of http steps; "": the system's
 };
 
 config::Schema ordering_config_schema();

@@ -4,7 +4,6 @@
 #include <tmfd/ids.hpp>
 #include <tmfd/log.hpp>
 
-#include "http_post.hpp"
 #include "json_fields.hpp"
 #include "order_paths.hpp"
 #include "orchestrator.hpp"
@@ -32,8 +31,9 @@ RequestContext worker_context() {
 
 } // namespace
 
-HttpCaller::HttpCaller(Resources& resources, std::shared_ptr<Orchestrator> orchestrator, std::size_t threads)
-    : resources_(resources), orchestrator_(std::move(orchestrator)), thread_count_(threads) {}
+HttpCaller::HttpCaller(Resources& resources, std::shared_ptr<Orchestrator> orchestrator, std::size_t threads,
+                       const std::string& ca_file)
+    : resources_(resources), orchestrator_(std::move(orchestrator)), sender_(ca_file), thread_count_(threads) {}
 
 HttpCaller::~HttpCaller() { stop(); }
 
@@ -106,7 +106,7 @@ void HttpCaller::work_loop() {
       queue_.pop_front();
     }
     try {
-      const auto answer = http_send_json(call.method, call.url, call.body,
+      const auto answer = sender_.send_json(call.method, call.url, call.body,
                                          {{"Idempotency-Key", call.step_id + "-" + std::to_string(call.attempt)}}, call.timeout);
       if (answer.status < 200 || answer.status >= 300) {
         finish(call, false, {}, call.url + " answered " + std::to_string(answer.status));

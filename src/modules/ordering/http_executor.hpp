@@ -5,7 +5,7 @@
 //      so the call is dispatched only once that unit has committed;
 //   2. the timer fires: the call is queued for a worker;
 //   3. the worker POSTs {order, step, name, action, attempt, specification, customer, parameters}
-//      to `url` with `Idempotency-Key: <step>-<attempt>`, within `timeout_seconds` (default 30);
+//      to `url` (http:// or https://, the server's certificate verified) with `Idempotency-Key: <step>-<attempt>`, within `timeout_seconds` (default 30);
 //   4. a 2xx answer completes the attempt: the members of its JSON object body's "characteristic"
 //      array ({name, value}) become the step's output; any other answer or a failure fails it
 //      (retried with backoff like any step).
@@ -21,6 +21,8 @@
 #include <tmfd/reactions.hpp>
 #include <tmfd/resources.hpp>
 
+#include "http_post.hpp"
+
 namespace tmfd::ordering {
 
 class Orchestrator;
@@ -29,7 +31,9 @@ inline const std::string kCallTimer = "ordering.http-call";
 
 class HttpCaller {
 public:
-  HttpCaller(Resources& resources, std::shared_ptr<Orchestrator> orchestrator, std::size_t threads);
+  // `ca_file`: see HttpSender. Throws std::runtime_error when it cannot be used.
+  HttpCaller(Resources& resources, std::shared_ptr<Orchestrator> orchestrator, std::size_t threads,
+             const std::string& ca_file);
   ~HttpCaller();
   HttpCaller(const HttpCaller&) = delete;
   HttpCaller& operator=(const HttpCaller&) = delete;
@@ -54,6 +58,7 @@ private:
 
   Resources& resources_;
   std::shared_ptr<Orchestrator> orchestrator_;
+  HttpSender sender_;
   std::size_t thread_count_;
   std::mutex mutex_;
   std::condition_variable wake_;

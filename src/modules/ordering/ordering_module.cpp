@@ -40,7 +40,16 @@ public:
   config::Schema config_schema() const override { return ordering_config_schema(); }
 
   // Executors of plugins are known only once they start; serving() checks those names.
-  void check_config(const json::object& block) const override { read_fulfilment_config(block, {}); }
+  void check_config(const json::object& block) const override {
+    const auto config = read_fulfilment_config(block, {});
+    // The CA file is read as the http steps' sender will read it, so a bad one stops start-up
+    // (and --check-config) instead of failing every https:// call later.
+    if (!config.http_ca_file.empty()) try {
+        HttpSender probe(config.http_ca_file);
+      } catch (const std::runtime_error& e) {
+        throw std::invalid_argument(std::string("modules.ordering.http_ca_file: ") + e.what());
+      }
+  }
 
   void start(ModuleContext& ctx) override {
     auto catalog = ctx.services().get<catalog::CatalogQuery>(catalog::CatalogQuery::kServiceName);
@@ -101,7 +110,7 @@ public:
           name, [orchestrator](const FiredTimer& timer, UnitOfWork& work) { orchestrator->on_timer(timer, work); }, {}});
 
     // The http executor's calls run on worker threads of the module, started once serving.
-    http_caller_ = std::make_unique<HttpCaller>(ctx.resources(), orchestrator_, 2);
+    http_caller_ = std::make_unique<HttpCaller>(ctx.resources(), orchestrator_, 2, orchestrator_->config().http_ca_file);
     orchestrator_->add_executor("http", http_caller_->executor());
     ctx.reactions().add_timer_handler(TimerHandler{
         kCallTimer, [caller = http_caller_.get()](const FiredTimer& timer, UnitOfWork& work) { caller->on_call_timer(timer, work); }, {}});
