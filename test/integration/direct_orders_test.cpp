@@ -216,6 +216,9 @@ TEST_CASE("a resource order posted directly runs its resource plans into resourc
   CHECK(task_flows_of(c, str(flow, "id")).size() == 2);
   // No service order was made for it.
   CHECK(related_id(flow, "serviceOrder").empty());
+  // A final order cannot be held (its control points are its own: it fulfils no other order).
+  check_error_response(c.post_json(kResourceOrders + "/" + ro_id + "/hold", json::object{}), 409, kTmf652,
+                       "resource order '" + ro_id + "' is completed");
 
   // modify sets the characteristics the item names, and keeps the others.
   auto labelled = resource_item("1", "modify", "", str(address, "id"));
@@ -342,6 +345,26 @@ TEST_CASE("a service order posted directly waits for a person, tells so, and can
     CHECK(characteristic(service, "serviceCharacteristic", "routingConfig") == json::value("bgp-1"));
     CHECK(order_state(c, kResourceOrders, ro_id) == "completed");
     CHECK(outbox_count(p, so_id, "ServiceOrderMilestoneEvent") == 1);
+  }
+  SECTION("held and resumed through its own control points, not through the resource order it made") {
+    auto held = c.post_json(kServiceOrders + "/" + so_id + "/hold", json::object{{"reason", "maintenance window"}});
+    INFO(held.body);
+    REQUIRE(held.status == 200);
+    CHECK(str(held.json().as_object(), "state") == "held");
+    CHECK(str(get_object(c, kProcessFlows + "/" + str(flow, "id")), "state") == "hold");
+    CHECK_THAT(str(get_object(c, kServiceOrders + "/" + so_id).at("note").as_array().back().as_object(), "text"),
+               Catch::Matchers::Contains("maintenance window"));
+    // Held already; the resource order it made is held and resumed through it only.
+    check_error_response(c.post_json(kServiceOrders + "/" + so_id + "/hold", json::object{}), 409, kTmf641, "is held");
+    check_error_response(c.post_json(kResourceOrders + "/" + ro_id + "/hold", json::object{}), 409, kTmf652,
+                         "service order " + so_id);
+    auto resumed = c.post_json(kServiceOrders + "/" + so_id + "/resume", json::object{});
+    REQUIRE(resumed.status == 200);
+    CHECK(str(resumed.json().as_object(), "state") == "inProgress");
+    check_error_response(c.post_json(kServiceOrders + "/" + so_id + "/resume", json::object{}), 409, kTmf641, "inProgress");
+    REQUIRE(c.patch_json(kProcessFlows + "/" + str(flow, "id") + "/taskFlow/" + task_id, json::object{{"state", "completed"}}).status == 200);
+    REQUIRE(wait_for_order(c, kServiceOrders, so_id, "completed"));
+    check_error_response(c.post_json(kServiceOrders + "/" + so_id + "/hold", json::object{}), 409, kTmf641, "service order '" + so_id + "' is completed");
   }
   SECTION("cancelled while it waits: what it made is undone") {
     const auto address_id = ref_id(get_object(c, kResourceOrders + "/" + ro_id).at("orderItem").as_array()[0].as_object(), "resource");

@@ -95,6 +95,13 @@ std::vector<std::string> root_item_states(const Plan& plan) {
   return out;
 }
 
+// "product order", or "service order"/"resource order" for one posted directly: for messages.
+std::string order_noun(const Plan& plan) {
+  if (plan.root == "serviceOrder") return "service order";
+  if (plan.root == "resourceOrder") return "resource order";
+  return "product order";
+}
+
 std::chrono::system_clock::time_point after_ms(std::int64_t ms) {
   return std::chrono::system_clock::now() + std::chrono::milliseconds(ms);
 }
@@ -137,14 +144,15 @@ std::optional<Plan> Orchestrator::find_plan(UnitOfWork& work, const std::string&
 Plan Orchestrator::load_plan(UnitOfWork& work, const std::string& order_id) const {
   auto plan = find_plan(work, order_id);
   if (!plan) {
+    std::string noun = "product order";
     auto order = work.get(kProductOrders, order_id);
-    for (const auto& path : {kServiceOrders, kResourceOrders})  // an order posted directly
-      if (!order) order = work.get(path, order_id);
-    if (!order) throw ApiError::not_found("product order '" + order_id + "' does not exist");
+    if (!order && (order = work.get(kServiceOrders, order_id))) noun = "service order";  // posted directly
+    if (!order && (order = work.get(kResourceOrders, order_id))) noun = "resource order";
+    if (!order) throw ApiError::not_found("order '" + order_id + "' does not exist");
     const auto state = text_at(parse_object(order->body), "state");
     if (is_final_order_state(state))
-      throw ApiError(409, "INVALID_STATE", "Order is final", "product order '" + order_id + "' is " + state);
-    throw ApiError(409, "NOT_STARTED", "Order not started", "product order '" + order_id + "' has not started fulfilment yet");
+      throw ApiError(409, "INVALID_STATE", "Order is final", noun + " '" + order_id + "' is " + state);
+    throw ApiError(409, "NOT_STARTED", "Order not started", noun + " '" + order_id + "' has not started fulfilment yet");
   }
   return std::move(*plan);
 }
@@ -443,7 +451,7 @@ void Orchestrator::hold(UnitOfWork& work, const std::string& order_id, const std
   OrchestratorWriting writing;
   Plan plan = load_plan(work, order_id);
   if (plan.state != "running")
-    throw ApiError(409, "INVALID_STATE", "Cannot hold", "product order '" + order_id + "' is " + order_state_of(plan));
+    throw ApiError(409, "INVALID_STATE", "Cannot hold", order_noun(plan) + " '" + order_id + "' is " + order_state_of(plan));
   plan.state = "held";
   plan.held_reason = reason.empty() ? "held" : reason;
   note_on_order(work, plan, "held: " + plan.held_reason);
@@ -455,7 +463,7 @@ void Orchestrator::resume(UnitOfWork& work, const std::string& order_id) {
   OrchestratorWriting writing;
   Plan plan = load_plan(work, order_id);
   if (plan.state != "held")
-    throw ApiError(409, "INVALID_STATE", "Cannot resume", "product order '" + order_id + "' is " + order_state_of(plan));
+    throw ApiError(409, "INVALID_STATE", "Cannot resume", order_noun(plan) + " '" + order_id + "' is " + order_state_of(plan));
   plan.state = "running";
   plan.held_reason.clear();
   for (auto& step : plan.steps)

@@ -15,20 +15,27 @@
 #include "order_paths.hpp"
 #include "orchestrator.hpp"
 #include "task_flow_routes.hpp"
+#include "views.hpp"
 
 namespace tmfd::ordering {
 
 namespace {
 
 // POST productOrder/{id}/hold and /resume: the control points, for operators and adapters.
-ResourceAction control_action(std::shared_ptr<Orchestrator> orchestrator, const char* name) {
+// POST <order>/{id}/hold and /resume. A service or resource order made for another order is
+// held and resumed through that one: its fulfilment is the other order's plan.
+ResourceAction control_action(std::shared_ptr<Orchestrator> orchestrator, const char* name, std::string path) {
   const std::string action = name;
-  return ResourceAction{action, [orchestrator, action](const StoredResource& stored, const json::object& request, UnitOfWork& work) {
+  return ResourceAction{action, [orchestrator, action, path](const StoredResource& stored, const json::object& request, UnitOfWork& work) {
     const auto order = parse_object(stored.body);
     const std::string id = text_at(order, "id");
+    if (path != kProductOrders)
+      if (const auto parent = fulfilled_order_of(order); !parent.empty())
+        throw ApiError(409, "NOT_A_ROOT_ORDER", "Order fulfils another",
+                       "this order is part of the fulfilment of " + parent + ": " + action + " that one");
     if (action == "hold") orchestrator->hold(work, id, text_at(request, "reason"));
     else orchestrator->resume(work, id);
-    auto now = work.get(kProductOrders, id);
+    auto now = work.get(path, id);
     return ActionResult{200, now ? now->body : stored.body};
   }};
 }
@@ -57,8 +64,10 @@ public:
     declare_order_kinds(ctx.resources(), catalog, text_at(ctx.config(), "on_invalid_order") == "reject",
                         allocated_characteristics(orchestrator_->config()));
     add_task_flow_routes(ctx.routes(), ctx.resources(), orchestrator_);
-    ctx.resources().add_action(kProductOrders, control_action(orchestrator_, "hold"));
-    ctx.resources().add_action(kProductOrders, control_action(orchestrator_, "resume"));
+    for (const auto& path : {kProductOrders, kServiceOrders, kResourceOrders}) {
+      ctx.resources().add_action(path, control_action(orchestrator_, "hold", path));
+      ctx.resources().add_action(path, control_action(orchestrator_, "resume", path));
+    }
 
     auto orchestrator = orchestrator_;
     // Earliest: orders accepted while the module's reactions never ran (first start) still run.
