@@ -1,29 +1,20 @@
 // HTTPS hub callbacks: the certificate is verified against the configured CA file, and the
-// certificate must name the host the callback URL names. A TLS receiver runs in the test process
-// with a certificate made for the test by the openssl command.
+// certificate must name the host the callback URL names. A TLS receiver (tls_endpoint.hpp) runs in
+// the test process with a certificate made for the test by the openssl command.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <memory>
 #include <string>
-#include <thread>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
 #include "http_client.hpp"
 #include "timing.hpp"
+#include "tls_endpoint.hpp"
 #include "tmfd_process.hpp"
 
 using namespace tmfd::test;
-namespace asio = boost::asio;
-namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 namespace {
@@ -35,61 +26,6 @@ void make_certificate(const std::string& dir, const std::string& name, const std
                           alt_names + " >/dev/null 2>&1";
   REQUIRE(std::system(cmd.c_str()) == 0);
 }
-
-// Accepts TLS connections one at a time and answers every request 204, counting them. One at a
-// time: the hubs under test use one connection (connections_per_subscription: 1).
-class TlsReceiver {
-public:
-  TlsReceiver(const std::string& cert, const std::string& key)
-      : tls_(asio::ssl::context::tls_server), acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    tls_.use_certificate_chain_file(cert);
-    tls_.use_private_key_file(key, asio::ssl::context::pem);
-    thread_ = std::thread([this] { run(); });
-  }
-  ~TlsReceiver() {
-    stopping_ = true;
-    boost::system::error_code ignored;
-    acceptor_.close(ignored);
-    // Unblock accept() with a connection of our own.
-    tcp::socket poke(io_);
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ignored);
-    thread_.join();
-  }
-  std::uint16_t port() const { return port_; }
-  int received() const { return received_.load(); }
-
-private:
-  void run() {
-    while (!stopping_) {
-      tcp::socket socket(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_) return;
-      asio::ssl::stream<tcp::socket> stream(std::move(socket), tls_);
-      stream.handshake(asio::ssl::stream_base::server, ec);
-      if (ec) continue;  // the client refused our certificate
-      boost::beast::flat_buffer buffer;
-      for (;;) {
-        bhttp::request<bhttp::string_body> request;
-        bhttp::read(stream, buffer, request, ec);
-        if (ec) break;
-        if (request.method() == bhttp::verb::post) received_.fetch_add(1);
-        bhttp::response<bhttp::empty_body> response{bhttp::status::no_content, 11};
-        response.keep_alive(request.keep_alive());
-        bhttp::write(stream, response, ec);
-        if (ec || !request.keep_alive()) break;
-      }
-    }
-  }
-
-  asio::io_context io_;
-  asio::ssl::context tls_;
-  tcp::acceptor acceptor_;
-  std::uint16_t port_ = acceptor_.local_endpoint().port();
-  std::atomic<int> received_{0};
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
-};
 
 std::string delivery_yaml(const std::string& ca_file) {
   std::string y = "delivery:\n  allowed_callbacks: [\"127.0.0.1\", \"localhost\"]\n"
@@ -125,7 +61,7 @@ TEST_CASE("https callbacks are verified against the configured CA and the URL's 
   make_certificate(certs, "named", "DNS:receiver.test");
 
   SECTION("a certificate from the configured CA, naming the host: delivered") {
-    TlsReceiver receiver(certs + "/ip.pem", certs + "/ip.key");
+    TlsEndpoint receiver(certs + "/ip.pem", certs + "/ip.key");
     TmfdProcess tmfd(TmfdOptions{delivery_yaml(certs + "/ip.pem")});
     HttpClient client(tmfd.port());
     auto hub = register_hub(client, "https://127.0.0.1:" + std::to_string(receiver.port()) + "/listener");
@@ -136,7 +72,7 @@ TEST_CASE("https callbacks are verified against the configured CA and the URL's 
   }
 
   SECTION("a certificate the system CAs do not vouch for: refused, retried, nothing delivered") {
-    TlsReceiver receiver(certs + "/ip.pem", certs + "/ip.key");
+    TlsEndpoint receiver(certs + "/ip.pem", certs + "/ip.key");
     TmfdProcess tmfd(TmfdOptions{delivery_yaml("")});
     HttpClient client(tmfd.port());
     auto hub = register_hub(client, "https://127.0.0.1:" + std::to_string(receiver.port()) + "/listener");
@@ -149,7 +85,7 @@ TEST_CASE("https callbacks are verified against the configured CA and the URL's 
   }
 
   SECTION("a trusted certificate for another host name: refused") {
-    TlsReceiver receiver(certs + "/named.pem", certs + "/named.key");
+    TlsEndpoint receiver(certs + "/named.pem", certs + "/named.key");
     TmfdProcess tmfd(TmfdOptions{delivery_yaml(certs + "/named.pem")});
     HttpClient client(tmfd.port());
     auto hub = register_hub(client, "https://127.0.0.1:" + std::to_string(receiver.port()) + "/listener");
