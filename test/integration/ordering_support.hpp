@@ -22,7 +22,8 @@ inline const std::string kResourceOrders = "/tmf-api/resourceOrderingManagement/
 inline const std::string kProcessFlows = "/tmf-api/processFlowManagement/v4/processFlow";
 inline const std::string kProducts = "/tmf-api/productInventory/v4/product";
 inline const std::string kServices = "/tmf-api/serviceInventory/v4/service";
-inline const std::string kResources = "/tmf-api/resourceInventoryManagement/v4/resource";
+inline const std::string kResourceInventoryBase = "/tmf-api/resourceInventoryManagement/v4";
+inline const std::string kResources = kResourceInventoryBase + "/resource";
 
 // The demo plans of config/tmfd.yaml (as a modules.ordering block), with `pool_cidr` for the IPv4
 // pool, `static_ip_steps` as the static IP service's steps (YAML lines at the depth of its steps),

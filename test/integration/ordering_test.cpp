@@ -6,6 +6,7 @@
 // point of no return, and jeopardy. Bodies and events are validated against the published specs.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 #include "callback_receiver.hpp"
@@ -118,16 +119,25 @@ TEST_CASE("a fibre order completes with its service order, resource order, proce
   check_spec(ro, kTmf652, "ResourceOrder");
   CHECK(str(ro, "state") == "completed");
   std::set<std::string> values;
+  std::map<std::string, std::string> type_of_spec;
   for (const auto& i : ro.at("orderItem").as_array()) {
     const auto& item = i.as_object();
     CHECK(str(item, "state") == "completed");
     const auto resource = get_object(c, kResources + "/" + id_in(item, "resource"));
-    check_spec(resource, kTmf639, "Resource");
+    // The subclass of TMF639 the catalog's specification names (PhysicalResourceSpecification...).
+    const std::string type = str(resource, "@type");
+    check_spec(resource, kTmf639, type.c_str());
+    type_of_spec[id_in(resource, "resourceSpecification")] = type;
+    CHECK(str(resource, "href") == kResourceInventoryBase + (type == "PhysicalResource" ? "/physicalResource/" : "/logicalResource/") + str(resource, "id"));
+    CHECK(get_object(c, str(resource, "href")) == resource);
     CHECK(str(resource.at("relatedParty").as_array()[0].as_object(), "id") == str(customer, "id"));
     for (const char* name : {"lineId", "serialNumber", "ipAddress"})
       if (auto v = characteristic(resource, "resourceCharacteristic", name); v.is_string()) values.insert(name);
   }
   CHECK(values == std::set<std::string>{"lineId", "serialNumber", "ipAddress"});
+  CHECK(type_of_spec == std::map<std::string, std::string>{{"rs-fibre-access-line", "PhysicalResource"},
+                                                           {"rs-cpe-router", "PhysicalResource"},
+                                                           {"rs-ipv4-address", "LogicalResource"}});
 
   // The product: active, for the customer, realized by the CFS, traced to the order item.
   const auto products = as_array(c.get(kProducts + "?productOrderItem.productOrderId=" + url_encode(id)));

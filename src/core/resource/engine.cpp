@@ -9,6 +9,7 @@
 #include <tmfd/error.hpp>
 #include <tmfd/log.hpp>
 
+#include "resource/events.hpp"
 #include "resource/history_routes.hpp"
 #include "resource/http_glue.hpp"
 #include "resource/projection.hpp"
@@ -51,9 +52,30 @@ void Engine::add(ResourceKind kind, ResourceHooks hooks) {
   auto path = kind.base_path + "/" + kind.collection;
   if (kinds_.count(path)) throw std::invalid_argument("resource kind declared twice: " + path);
 
+  for (const auto& sub : kind.subtypes) {
+    if (kind.exposure != Exposure::Rest || !valid_segment_name(sub.collection) || sub.type.empty() ||
+        sub.collection == kind.collection || sub.type == kind.type)
+      throw std::invalid_argument("resource kind '" + kind.collection + "': subtype '" + sub.collection +
+                                  "' needs a collection and @type of its own, on a REST kind");
+    if (kinds_.count(kind.base_path + "/" + sub.collection))
+      throw std::invalid_argument("resource kind declared twice: " + kind.base_path + "/" + sub.collection);
+  }
   auto k = std::make_unique<Kind>();
   k->table = store::TableSpec{table_name(kind), kind.indexed};
   k->collection_path = path;
+  for (const auto& sub : kind.subtypes) {
+    k->subtype_paths[sub.type] = kind.base_path + "/" + sub.collection;
+    const auto& e = sub.events;
+    if (e.create.empty() && e.attribute_value_change.empty() && e.state_change.empty() && e.remove.empty()) continue;
+    ResourceKind as_subtype;
+    as_subtype.api = kind.api;
+    as_subtype.base_path = kind.base_path;
+    as_subtype.collection = sub.collection;
+    as_subtype.type = sub.type;
+    as_subtype.events = sub.events;
+    as_subtype.exposure = kind.exposure;
+    k->subtype_event_kinds.emplace(sub.type, std::move(as_subtype));
+  }
   k->kind = std::move(kind);
   k->hooks = std::move(hooks);
   db_.ensure_table(k->table);
@@ -99,6 +121,97 @@ void Engine::register_routes(const Kind& k) {
   if (ops.get) route(Method::Get, item, "get", &Engine::handle_get);
   if (ops.patch) route(Method::Patch, item, "patch", &Engine::handle_patch);
   if (ops.remove) route(Method::Delete, item, "delete", &Engine::handle_delete);
+  for (const auto& sub : k.kind.subtypes) register_subtype_routes(k, sub);
+}
+
+namespace {
+
+// The request confined to resources of `type`, with whatever confinement it had already.
+void confine_to_type(http::Request& req, const std::string& type) {
+  std::string& filter = req.context.resource_filter;
+  filter = (filter.empty() ? "" : filter + "&") + "@type=" + type;
+}
+
+// A PATCH at a subtype's path that would change @type: 400 saying so (the confinement alone
+// would answer 403, as for a change that leaves what the caller may access).
+void refuse_type_change(const http::Request& req, const Subtype& subtype) {
+  boost::system::error_code ec;
+  const auto patch = json::parse(req.body, ec);
+  if (ec) return;  // handle_patch answers the malformed body
+  bool changes = false;
+  if (const auto* object = patch.if_object()) {
+    if (const auto* type = object->if_contains("@type")) changes = !type->is_string() || type->get_string() != subtype.type;
+  } else if (const auto* operations = patch.if_array()) {
+    for (const auto& op : *operations) {
+      const auto* o = op.if_object();
+      if (!o) continue;
+      auto text = [&](const char* member) {
+        const auto* v = o->if_contains(member);
+        return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+      };
+      const auto name = text("op");
+      const auto* value = o->if_contains("value");
+      const bool same_type = value && value->is_string() && value->get_string() == subtype.type;
+      if (text("path") == "/@type" && name != "test" && !((name == "replace" || name == "add") && same_type)) changes = true;
+      if (text("from") == "/@type" && name == "move") changes = true;
+    }
+  }
+  if (changes)
+    throw ApiError::invalid_attribute("@type", "cannot change at /" + subtype.collection + "; it stays " + subtype.type);
+}
+
+} // namespace
+
+void Engine::register_subtype_routes(const Kind& k, const Subtype& subtype) {
+  using http::Method;
+  const Kind* kp = &k;
+  const Subtype* sp = &subtype;  // lives in k.kind, as long as the engine
+  const Operations& ops = k.kind.operations;
+  const std::string collection = k.kind.base_path + "/" + subtype.collection;
+  auto route = [&](Method m, const std::string& pattern, const char* operation,
+                   void (Engine::*handler)(const Kind&, http::Request&, http::Reply)) {
+    routes_.add(m, pattern, [this, kp, sp, handler](http::Request& r, http::Reply reply) {
+      confine_to_type(r, sp->type);
+      (this->*handler)(*kp, r, std::move(reply));
+    }, http::RouteInfo{k.kind.api, subtype.collection, operation, false});
+  };
+  if (ops.list) route(Method::Get, collection, "list", &Engine::handle_list);
+  if (ops.create)
+    routes_.add(Method::Post, collection, [this, kp, sp](http::Request& r, http::Reply reply) {
+      handle_subtype_post(*kp, *sp, r, std::move(reply));
+    }, http::RouteInfo{k.kind.api, subtype.collection, "create", false});
+  if (ops.get) route(Method::Get, collection + "/{id}", "get", &Engine::handle_get);
+  if (ops.patch)
+    routes_.add(Method::Patch, collection + "/{id}", [this, kp, sp](http::Request& r, http::Reply reply) {
+      refuse_type_change(r, *sp);
+      confine_to_type(r, sp->type);
+      handle_patch(*kp, r, std::move(reply));
+    }, http::RouteInfo{k.kind.api, subtype.collection, "patch", false});
+  if (ops.remove) route(Method::Delete, collection + "/{id}", "delete", &Engine::handle_delete);
+}
+
+void Engine::handle_subtype_post(const Kind& k, const Subtype& subtype, http::Request& req, http::Reply reply) {
+  require_json_content_type(req.content_type);
+  json::object body = parse_object(req.body);
+  if (const auto* type = body.if_contains("@type")) {
+    if (!type->is_string() || type->get_string() != subtype.type)
+      throw ApiError::invalid_attribute("@type", "must be " + subtype.type + " at /" + subtype.collection +
+                                                   " (other types are created at /" + k.kind.collection + ")");
+  } else {
+    body["@type"] = subtype.type;
+  }
+  confine_to_type(req, subtype.type);
+  do_create(k, std::move(body), req.context,
+            [reply = std::move(reply)](WriteResult r) { reply(to_response(std::move(r))); });
+}
+
+void Engine::emit_subtype_event(store::WriteTxn& txn, const Kind& k, std::string EventNames::*which,
+                                std::string_view type, std::string_view body, const std::string& id,
+                                const RequestContext& context) const {
+  if (k.subtype_event_kinds.empty()) return;
+  const auto it = k.subtype_event_kinds.find(std::string(type));
+  if (it == k.subtype_event_kinds.end() || (it->second.events.*which).empty()) return;
+  txn.emit(make_event(it->second, it->second.events.*which, body, id, context));
 }
 
 void Engine::register_admin_routes(const Kind& k) {
@@ -131,8 +244,11 @@ std::vector<std::string> Engine::collections(const std::string& base_path) const
     const auto& ops = k->kind.operations;
     if (k->kind.exposure != Exposure::Rest) continue;
     // A kind the module serves through routes of its own (TMF688's events) is not a collection here.
-    if (k->kind.base_path == base_path && (ops.list || ops.get || ops.create)) out.push_back(k->kind.collection);
+    if (k->kind.base_path != base_path || !(ops.list || ops.get || ops.create)) continue;
+    out.push_back(k->kind.collection);
+    for (const auto& sub : k->kind.subtypes) out.push_back(sub.collection);
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -61,6 +61,10 @@ public:
     ResourceHooks hooks;
     store::TableSpec table;
     std::string collection_path;   // base_path + "/" + collection
+    // By @type, for each of kind.subtypes: its collection path, and the kind its own events are
+    // made as (api and exposure of the kind; collection, type and events of the subtype).
+    std::map<std::string, std::string> subtype_paths;
+    std::map<std::string, ResourceKind> subtype_event_kinds;  // only subtypes with events
   };
 
 private:
@@ -97,6 +101,13 @@ private:
   void handle_post(const Kind& k, http::Request& req, http::Reply reply);
   void handle_patch(const Kind& k, http::Request& req, http::Reply reply);
   void handle_delete(const Kind& k, http::Request& req, http::Reply reply);
+  // POST at a subtype's path: the body's @type is the subtype's (set when absent, 400 otherwise).
+  void handle_subtype_post(const Kind& k, const Subtype& subtype, http::Request& req, http::Reply reply);
+  void register_subtype_routes(const Kind& k, const Subtype& subtype);
+  // The subtype's own event of change `which` (e.g. &EventNames::create) for a resource whose
+  // @type is `type`: written when the kind declares such a subtype and it names that event.
+  void emit_subtype_event(store::WriteTxn& txn, const Kind& k, std::string EventNames::*which, std::string_view type,
+                          std::string_view body, const std::string& id, const RequestContext& context) const;
 
   std::string href_for(const Kind& k, std::string_view id) const;
 

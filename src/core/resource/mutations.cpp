@@ -67,6 +67,11 @@ json::object Engine::prepare_new(const Kind& k, json::object body, bool keep_cli
   body["href"] = href_for(k, id);
   if (k.hooks.path_of) body["href"] = options_.public_base_url + k.hooks.path_of(body);
   if (!body.contains("@type")) body["@type"] = kind.type;
+  // A resource of a subtype (Kind::subtype_paths) is named by the subtype's path.
+  if (!k.subtype_paths.empty() && !k.hooks.path_of)
+    if (const auto* type = body.at("@type").if_string())
+      if (const auto it = k.subtype_paths.find(std::string(*type)); it != k.subtype_paths.end())
+        body["href"] = options_.public_base_url + it->second + "/" + id;
   auto now = now_iso8601();
   if (!kind.created_field.empty()) body[kind.created_field] = now;
   if (!kind.last_update_field.empty()) body[kind.last_update_field] = now;
@@ -146,6 +151,8 @@ void Engine::import(std::vector<ImportEntry> entries, std::string correlation_id
         check_size(k, text);
         store::rows::insert(txn, k.table, id, text, session.record_change(k, id, &resource, nullptr, 1, "create"));
         if (!k.kind.events.create.empty()) txn.emit(make_event(k.kind, k.kind.events.create, text, id, session.context()));
+        if (const auto* type = resource.at("@type").if_string())
+          emit_subtype_event(txn, k, &EventNames::create, *type, text, id, session.context());
         if (k.hooks.events_on_create)
           for (auto& extra : k.hooks.events_on_create(resource, session.context())) txn.emit(std::move(extra));
         written[i] = {&k, std::move(resource)};

@@ -265,12 +265,24 @@ json::object openapi_document(const OpenApiInput& input) {
   json::object schemas = common_schemas();
   json::object paths;
   std::vector<std::string> names;
+  auto add_paths = [&](const ResourceKind& k) {
+    add_kind_schemas(schemas, k);
+    auto collection = collection_path_item(k);
+    if (!collection.empty()) paths["/" + k.collection] = std::move(collection);
+    auto resource = resource_path_item(k);
+    if (resource.size() > 1) paths["/" + k.collection + "/{id}"] = std::move(resource);
+  };
   for (const auto* k : input.kinds) {
-    add_kind_schemas(schemas, *k);
-    auto collection = collection_path_item(*k);
-    if (!collection.empty()) paths["/" + k->collection] = std::move(collection);
-    auto resource = resource_path_item(*k);
-    if (resource.size() > 1) paths["/" + k->collection + "/{id}"] = std::move(resource);
+    add_paths(*k);
+    // A subtype's path serves the kind's operations on resources of its @type.
+    for (const auto& sub : k->subtypes) {
+      ResourceKind as_subtype = *k;
+      as_subtype.collection = sub.collection;
+      as_subtype.type = sub.type;
+      if (sub.mandatory) as_subtype.mandatory = *sub.mandatory;
+      as_subtype.subtypes.clear();
+      add_paths(as_subtype);
+    }
     if (std::find(names.begin(), names.end(), k->api) == names.end()) names.push_back(k->api);
   }
   add_hub_paths(paths);

@@ -43,7 +43,13 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 } // namespace
 
 void check_mandatory(const ResourceKind& kind, const json::object& resource) {
-  for (const auto& name : kind.mandatory) {
+  // A subtype with mandatory attributes of its own replaces the kind's for its resources.
+  const std::vector<std::string>* mandatory = &kind.mandatory;
+  if (!kind.subtypes.empty())
+    if (const auto* type = resource.if_contains("@type"); type && type->is_string())
+      for (const auto& sub : kind.subtypes)
+        if (sub.mandatory && sub.type == type->get_string()) mandatory = &*sub.mandatory;
+  for (const auto& name : *mandatory) {
     auto it = resource.find(name);
     if (it == resource.end() || it->value().is_null() ||
         (it->value().is_string() && it->value().get_string().empty()))

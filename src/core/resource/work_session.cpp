@@ -224,6 +224,7 @@ void WorkSession::insert_checked(const Engine::Kind& k, const json::object& reso
   store::rows::insert(txn_, k.table, id, text, record_change(k, id, &resource, nullptr, 1, "create"));
   if (prepared_event) txn_.emit(std::move(*prepared_event));
   else if (!k.kind.events.create.empty()) txn_.emit(make_event(k.kind, k.kind.events.create, text, id, context_));
+  if (!k.subtype_event_kinds.empty()) engine_.emit_subtype_event(txn_, k, &EventNames::create, string_at(resource, "@type"), text, id, context_);
   if (k.hooks.events_on_create)
     for (auto& extra : k.hooks.events_on_create(resource, context_)) {
       extra.principal = context_.principal.subject;
@@ -267,6 +268,11 @@ WorkSession::Patched WorkSession::patch_checked(const Engine::Kind& k, const std
     txn_.emit(make_event(kind, kind.events.attribute_value_change, out.body, id, context_));
   if (state_changed && !kind.events.state_change.empty())
     txn_.emit(make_event(kind, kind.events.state_change, out.body, id, context_));
+  if (!k.subtype_event_kinds.empty()) {
+    const std::string type = string_at(after, "@type");
+    if (others_changed) engine_.emit_subtype_event(txn_, k, &EventNames::attribute_value_change, type, out.body, id, context_);
+    if (state_changed) engine_.emit_subtype_event(txn_, k, &EventNames::state_change, type, out.body, id, context_);
+  }
   return out;
 }
 
@@ -282,6 +288,9 @@ StoredResource WorkSession::remove_checked(const Engine::Kind& k, const std::str
   }
   store::rows::remove(txn_, k.table, id);
   if (!k.kind.events.remove.empty()) txn_.emit(make_event(k.kind, k.kind.events.remove, current.body, id, context_));
+  if (!k.subtype_event_kinds.empty())
+    if (auto before = json::parse(current.body); before.is_object())
+      engine_.emit_subtype_event(txn_, k, &EventNames::remove, string_at(before.as_object(), "@type"), current.body, id, context_);
   return current;
 }
 

@@ -1,6 +1,7 @@
-// TMF639 Resource Inventory v4: the resource kind (the /resource path; the spec's
-// /physicalResource and /logicalResource paths are not served), Resource_Create's required
-// attribute (name), the four Resource events, and the four state enumerations of the spec.
+// TMF639 Resource Inventory v4: the resource kind at /resource, with its two subclasses also
+// served at /physicalResource and /logicalResource (resources whose @type is PhysicalResource or
+// LogicalResource; the spec gives only PhysicalResource events of its own), Resource_Create's
+// required attribute (name), the four Resource events, and the four state enumerations of the spec.
 //
 // The TMF639 v4 files publish no diagram of resourceStatus (the TMF652 diagrams are those of the
 // resource order), so resourceStatus is checked as an enumeration: any value of
@@ -30,7 +31,10 @@ ResourceKind resource_kind() {
                      arr("attachment"), arr("note"), str("operationalState"), obj("place"), arr("relatedParty"),
                      arr("resourceCharacteristic"), arr("resourceRelationship"), obj("resourceSpecification"),
                      str("resourceStatus"), str("usageState"), str("@baseType"), str("@schemaLocation"),
-                     str("@type")},
+                     str("@type"),
+                     // PhysicalResource's own, then LogicalResource's
+                     date("manufactureDate"), str("powerState"), str("serialNumber"), str("versionNumber"),
+                     str("value")},
       // relatedParty.id (an array) filters too, without an index.
       // Each index costs every write (fulfilment creates several resources per order): the
       // selective ones. The other states have two or three values, which an index barely helps.
@@ -41,6 +45,9 @@ ResourceKind resource_kind() {
                              .transitions = {},
                              .aliases = {}},
       .events = standard_events("Resource"),
+      .subtypes = {Subtype{.collection = "physicalResource", .type = "PhysicalResource", .events = standard_events("PhysicalResource")},
+                   // LogicalResource_Create requires nothing (Resource_Create and PhysicalResource_Create: name).
+                   Subtype{.collection = "logicalResource", .type = "LogicalResource", .events = {}, .mandatory = std::vector<std::string>{}}},
   };
 }
 

@@ -107,7 +107,19 @@ void release_allocations(const json::object& resource, UnitOfWork& work, const F
   }
 }
 
-void write_resource(Plan& plan, ResourceItem& item, UnitOfWork& work, const FulfilmentConfig& config) {
+std::string resource_type_of(const catalog::CatalogQuery& catalog, const json::object& specification) {
+  const std::string id = text_at(specification, "id");
+  if (id.empty()) return {};
+  const auto spec = catalog.resource_specification(id);
+  if (!spec) return {};
+  const std::string type = text_at(*spec, "@type");
+  if (type == "PhysicalResourceSpecification") return "PhysicalResource";
+  if (type == "LogicalResourceSpecification") return "LogicalResource";
+  return {};
+}
+
+void write_resource(Plan& plan, ResourceItem& item, UnitOfWork& work, const FulfilmentConfig& config,
+                    const std::string& type) {
   const auto values = requested_then_outputs(item.requested, outputs_of(plan, resource_owner(item.id)));
   const std::string now = now_timestamp();
   if (item.action == "add") {
@@ -121,6 +133,7 @@ void write_resource(Plan& plan, ResourceItem& item, UnitOfWork& work, const Fulf
                       {"startOperatingDate", now},
                       {"resourceCharacteristic", merged_characteristics(nullptr, values)}};
     if (auto parties = parties_of(plan); !parties.empty()) body["relatedParty"] = std::move(parties);
+    if (!type.empty()) body["@type"] = type;
     item.resource_id = text_at(written(work.create(kResources, std::move(body)), "resource"), "id");
     return;
   }

@@ -4,6 +4,9 @@
 // the offering and specification, the order item, the services and resources that realize or
 // support it); `modify` changes characteristics; `delete` terminates; `suspend` and `resume`
 // move the state. Each function records the inventory id in the plan.
+#include <string>
+
+#include <tmfd/catalog_query.hpp>
 #include <tmfd/unit_of_work.hpp>
 
 #include "fulfilment_config.hpp"
@@ -11,7 +14,13 @@
 
 namespace tmfd::ordering {
 
-void write_resource(Plan& plan, ResourceItem& item, UnitOfWork& work, const FulfilmentConfig& config);
+// The TMF639 subclass a resource of `specification` is created as: PhysicalResource for a
+// PhysicalResourceSpecification, LogicalResource for a LogicalResourceSpecification (TMF634's
+// @type of the catalog entry); "" (plain Resource) otherwise.
+std::string resource_type_of(const catalog::CatalogQuery& catalog, const json::object& specification);
+// `type`: the @type of a resource an `add` creates (resource_type_of), "" for Resource.
+void write_resource(Plan& plan, ResourceItem& item, UnitOfWork& work, const FulfilmentConfig& config,
+                    const std::string& type = {});
 void write_service(Plan& plan, ServiceItem& item, UnitOfWork& work);
 void write_product(Plan& plan, ProductItem& item, UnitOfWork& work);
 

@@ -337,7 +337,7 @@ bool Orchestrator::roll_up(Plan& plan, UnitOfWork& work) {
     }
     if (service && !service_may_run(plan, *service)) continue;
     if (std::all_of(steps.begin(), steps.end(), [](const Step* s) { return s->state == "completed"; })) {
-      write_resource(plan, r, work, config_);
+      write_resource(plan, r, work, config_, r.action == "add" ? resource_type_of(*catalog_, r.specification) : std::string());
       r.state = "completed";
       changed = true;
     }

@@ -72,6 +72,21 @@ enum class Exposure {
   AdminReadOnly,  // internal, with GET list and GET by id under /admin{base_path}/{collection}
 };
 
+// A subclass of a kind that its API also serves at a path of its own (TMF639's
+// /physicalResource and /logicalResource, both Resources): the same stored resources, those whose
+// @type is `type`. That path lists, reads, changes and deletes only those (others answer 404 as
+// if they did not exist); a POST there creates one (@type set to `type`; another @type is
+// refused), and its href names that path. Every change of such a resource, whichever path made
+// it, is announced with the kind's events and also with the subtype's own when `events` names
+// them (empty names: none).
+struct Subtype {
+  std::string collection;  // e.g. physicalResource
+  std::string type;        // e.g. PhysicalResource
+  EventNames events;
+  // Set: the attributes a resource of this type must have, instead of the kind's `mandatory`.
+  std::optional<std::vector<std::string>> mandatory;
+};
+
 struct ResourceKind {
   std::string api;                    // short API name: event domain and metrics label, e.g. "party"
   std::string base_path;              // e.g. /tmf-api/party/v4
@@ -88,6 +103,7 @@ struct ResourceKind {
   std::string created_field;          // server-set on create; empty: none
   Operations operations;
   Exposure exposure = Exposure::Rest;
+  std::vector<Subtype> subtypes;      // served at base_path/<collection> too (REST kinds only)
 };
 
 // Module hooks. Each may throw ApiError to refuse the request; nothing is written then.
