@@ -5,7 +5,8 @@
 //      so the call is dispatched only once that unit has committed;
 //   2. the timer fires: the call is queued for a worker;
 //   3. the worker POSTs {order, step, name, action, attempt, specification, customer, parameters}
-//      to `url` (http:// or https://, the server's certificate verified) with `Idempotency-Key: <step>-<attempt>`, within `timeout_seconds` (default 30);
+//      to `url` (http:// or https://, the server's certificate verified) with
+//      `Idempotency-Key: <step>-<attempt>`, within `timeout_seconds` (default 30);
 //   4. a 2xx answer completes the attempt: the members of its JSON object body's "characteristic"
 //      array ({name, value}) become the step's output; any other answer or a failure fails it
 //      (retried with backoff like any step).

@@ -3,7 +3,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <boost/asio/ip/address.hpp>

@@ -21,9 +21,9 @@ namespace tmfd::ordering {
 
 namespace {
 
-// POST productOrder/{id}/hold and /resume: the control points, for operators and adapters.
-// POST <order>/{id}/hold and /resume. A service or resource order made for another order is
-// held and resumed through that one: its fulfilment is the other order's plan.
+// POST <order>/{id}/hold and /resume: the control points, for operators and adapters. A service
+// or resource order made for another order is held and resumed through that one: its fulfilment
+// is the other order's plan.
 ResourceAction control_action(std::shared_ptr<Orchestrator> orchestrator, const char* name, std::string path) {
   const std::string action = name;
   return ResourceAction{action, [orchestrator, action, path](const StoredResource& stored, const json::object& request, UnitOfWork& work) {
