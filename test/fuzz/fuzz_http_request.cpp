@@ -5,6 +5,7 @@
 // answers nor closes, a 500, or an error body that is not the TMF error JSON.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,8 +46,18 @@ int connect_to(unsigned short port) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    fuzz::fail_input(std::string("cannot connect: ") + std::strerror(errno), "");
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    // libFuzzer's timer signal can interrupt connect(); the connection then goes on by itself.
+    if (errno != EINTR) fuzz::fail_input(std::string("cannot connect: ") + std::strerror(errno), "");
+    pollfd ready{fd, POLLOUT, 0};
+    while (::poll(&ready, 1, 5000) < 0 && errno == EINTR) {
+    }
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (!(ready.revents & POLLOUT) || error != 0)
+      fuzz::fail_input(std::string("cannot connect: ") + std::strerror(error ? error : ETIMEDOUT), "");
+  }
   timeval timeout{5, 0};  // the server closes at once when our side is closed; 5 s is a hang
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   return fd;
@@ -92,6 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   int fd = connect_to(server_port());
   for (std::size_t sent = 0; sent < size;) {
     auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server may close early (a refused request): fine
     sent += static_cast<std::size_t>(n);
   }
@@ -101,6 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (;;) {
     auto n = ::recv(fd, buf, sizeof buf, 0);
     if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) fuzz::fail_input("the server neither answered nor closed", received);
       break;  // reset by the server after a refusal
